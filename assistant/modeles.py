@@ -1,0 +1,67 @@
+"""The tables: people (one per channel address), conversations, messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Where a conversation stands with the people behind the bot.
+TRANSFERT_BOT = "bot"
+
+
+def maintenant_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Personne(SQLModel, table=True):
+    """One channel address (a phone number on SMS, a Telegram chat...).
+
+    `telephone` is the verified phone number in E.164: addresses that share it are the
+    same person across channels.
+    """
+
+    __table_args__ = (UniqueConstraint("canal", "adresse"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    canal: str = Field(max_length=20)
+    adresse: str = Field(max_length=64)
+    telephone: str | None = Field(default=None, index=True, max_length=20)
+    desabonne: bool = False
+    cree_le: dt.datetime = Field(default_factory=maintenant_utc)
+
+
+class Conversation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    personne_id: int = Field(foreign_key="personne.id", index=True)
+    etat: str = "{}"
+    transfert: str = Field(default=TRANSFERT_BOT, max_length=20, index=True)
+    motif_transfert: str | None = Field(default=None, max_length=40)
+    priorite: int = 0
+    # Optimistic lock: bumped by every turn.
+    version: int = 0
+    ouverte_le: dt.datetime = Field(default_factory=maintenant_utc)
+    maj_le: dt.datetime = Field(default_factory=maintenant_utc)
+
+
+class Message(SQLModel, table=True):
+    """Every message in and out, with what was understood of those that came in."""
+
+    __table_args__ = (UniqueConstraint("canal", "id_externe"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    sens: str = Field(max_length=8)  # "entrant" or "sortant"
+    canal: str = Field(max_length=20)
+    horodatage: dt.datetime = Field(default_factory=maintenant_utc)
+    texte: str
+    # The provider's id (Twilio MessageSid, Telegram update_id): a replay is recognised by it.
+    id_externe: str | None = Field(default=None, max_length=80)
+    # For a reply: the incoming message it answers.
+    reponse_a: int | None = Field(default=None, foreign_key="message.id", index=True)
+    intention: str | None = Field(default=None, max_length=40)
+    aide: str | None = Field(default=None, max_length=40)
+    confiance: float | None = None
+    encodage: str | None = Field(default=None, max_length=8)
+    segments: int | None = None

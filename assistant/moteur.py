@@ -1,0 +1,288 @@
+"""The dialogue engine: (state, message, content, now) -> (reply, new state).
+
+Pure and synchronous: no I/O, no clock of its own, no channel names. Every sentence
+comes from `contenus/`; the engine only chooses which ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from assistant.comprehension import Comprehenseur, Comprehension
+from assistant.contenus import Catalogue
+from assistant.etat import EtatDialogue
+from assistant.reponse import (
+    DESABONNER,
+    PRIORITE_URGENCE,
+    REABONNER,
+    TRANSMETTRE,
+    Action,
+    Bloc,
+    Choix,
+    MessageEntrant,
+    Reponse,
+)
+
+# Intents answered from an aid's content file, by the template of the same name.
+INTENTIONS_SUR_AIDE = ("info_aide", "eligibilite", "montant", "demarche", "pieces", "contact")
+# Replies made of one phrase of phrases.yaml (or a template of that name), without an aid.
+NATURES_SANS_AIDE = (
+    "salutation",
+    "menu",
+    "vide",
+    "start",
+    "stop",
+    "desabonne",
+    "conseiller",
+    "conseiller_refuse",
+    "incompris",
+    "incompris_conseiller",
+    "hors_sujet",
+    "remerciement",
+    "quelle_aide",
+    "quelle_aide_parmi",
+    "statut_dossier",
+    "orientation",
+    "contact_general",
+    "piece_jointe",
+    "indisponible",
+)
+# Below this confidence, a message counts as not understood.
+SEUIL_COMPRIS = 0.45
+# Misunderstandings in a row after which a person is offered.
+INCOMPRIS_AVANT_CONSEILLER = 2
+
+_MOTS_REPRISE = {"start", "unstop", "reprendre", "demarrer", "yes", "oui start"}
+_NOMBRE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+
+
+@dataclass(frozen=True)
+class Decision:
+    reponse: Reponse
+    etat: EtatDialogue
+
+
+class Lecteur(Protocol):
+    """Anything that understands a message (the Comprehenseur, or a table in tests)."""
+
+    def comprendre(self, texte: str) -> Comprehension: ...
+
+
+@dataclass(frozen=True)
+class Moteur:
+    """What the engine knows: the content, and the understanding built from it."""
+
+    catalogue: Catalogue
+    comprehenseur: Lecteur
+
+    @classmethod
+    def depuis_catalogue(cls, catalogue: Catalogue) -> Moteur:
+        return cls(catalogue, Comprehenseur(catalogue))
+
+    def decider(
+        self, etat: EtatDialogue, message: MessageEntrant, maintenant: dt.datetime
+    ) -> Decision:
+        del maintenant  # no rule depends on the time yet; the signature keeps the engine pure
+        texte = message.texte.strip()
+        if message.pieces_jointes and not texte:
+            reponse = Reponse((Bloc("piece_jointe"),), intention="piece_jointe", confiance=1.0)
+            return Decision(reponse, etat)
+        decision = self._decider_texte(etat, message, texte)
+        if message.pieces_jointes:
+            reponse = decision.reponse
+            blocs = (*reponse.blocs, Bloc("piece_jointe"))
+            return Decision(replace(reponse, blocs=blocs), decision.etat)
+        return decision
+
+    def _decider_texte(self, etat: EtatDialogue, message: MessageEntrant, texte: str) -> Decision:
+        valeur = message.choix or self._choix_designe(etat, texte)
+        if valeur is not None:
+            return self._appliquer_choix(etat, valeur)
+        if not texte:
+            return self._menu(etat, Bloc("vide"), intention="menu", confiance=1.0)
+        if texte.lower().strip(" .!") in _MOTS_REPRISE:
+            reponse = Reponse(
+                (Bloc("start"),), actions=(Action(REABONNER),), intention="start", confiance=1.0
+            )
+            return Decision(reponse, EtatDialogue())
+        return self._repondre(etat, self.comprehenseur.comprendre(texte))
+
+    def reponse_sur_aide(self, intention: str, aide: str) -> Reponse:
+        """The reply to `intention` about `aide`, as a fresh conversation would get it."""
+        return self._sur_aide(EtatDialogue(), intention, aide, confiance=1.0).reponse
+
+    def reponse_simple(self, nature: str) -> Reponse:
+        return Reponse((Bloc(nature),))
+
+    # --- numbered choices -------------------------------------------------------------
+
+    def _choix_designe(self, etat: EtatDialogue, texte: str) -> str | None:
+        nombre = _NOMBRE.match(texte)
+        if not nombre or not etat.choix:
+            return None
+        rang = int(nombre.group(1))
+        if rang == 0:
+            return "menu:conseiller"
+        if 1 <= rang <= len(etat.choix):
+            return etat.choix[rang - 1].valeur
+        return None
+
+    def _appliquer_choix(self, etat: EtatDialogue, valeur: str) -> Decision:
+        genre, _, cible = valeur.partition(":")
+        etat = etat.evoluer(choix=(), incompris=0)
+        if genre == "aide" and cible in self.catalogue.aides:
+            intention = etat.intention_en_attente or "info_aide"
+            return self._sur_aide(etat, intention, cible, confiance=1.0)
+        if genre == "intention" and etat.aide and cible in INTENTIONS_SUR_AIDE:
+            return self._sur_aide(etat, cible, etat.aide, confiance=1.0)
+        if valeur in ("menu:conseiller", "conseiller:oui"):
+            return self._conseiller(etat, motif="demande")
+        if valeur == "conseiller:non":
+            return Decision(Reponse((Bloc("conseiller_refuse"),), intention="menu"), etat)
+        if valeur == "menu:aide":
+            return self._demander_aide(etat, "info_aide", candidates=())
+        if valeur == "menu:dossier":
+            return self._repondre(etat, Comprehension("statut_dossier", None, 1.0))
+        if valeur == "menu:orientation":
+            return self._repondre(etat, Comprehension("orientation", None, 1.0))
+        return self._menu(etat, Bloc("incompris"), intention=None, confiance=0.0)
+
+    # --- understood messages ----------------------------------------------------------
+
+    def _repondre(self, etat: EtatDialogue, compris: Comprehension) -> Decision:
+        intention = compris.intention
+        if intention == "urgence":
+            return self._urgence(etat, compris)
+        if intention == "stop":
+            reponse = Reponse(
+                (Bloc("stop"),), actions=(Action(DESABONNER),), intention="stop", confiance=1.0
+            )
+            return Decision(reponse, EtatDialogue())
+        if intention == "conseiller":
+            return self._conseiller(etat, motif="demande", confiance=compris.confiance)
+        if intention in ("salutation", "menu"):
+            blocs = (Bloc("salutation"),) if intention == "salutation" else ()
+            return self._menu(etat, *blocs, intention=intention, confiance=compris.confiance)
+        if intention in INTENTIONS_SUR_AIDE and compris.confiance >= SEUIL_COMPRIS:
+            return self._intention_sur_aide(etat, compris)
+        if intention in ("statut_dossier", "orientation", "remerciement"):
+            reponse = Reponse(
+                (Bloc(intention, compris.aide),),
+                intention=intention,
+                aide=compris.aide,
+                confiance=compris.confiance,
+            )
+            aide = compris.aide or etat.aide
+            nouvel_etat = etat.evoluer(choix=(), incompris=0, intention=intention, aide=aide)
+            return Decision(reponse, nouvel_etat)
+        return self._incompris(etat, compris)
+
+    def _intention_sur_aide(self, etat: EtatDialogue, compris: Comprehension) -> Decision:
+        candidates = tuple(a for a in compris.aides_candidates if a in self.catalogue.aides)
+        if len(candidates) >= 2:
+            return self._demander_aide(etat, compris.intention, candidates)
+        aide = compris.aide or etat.aide
+        if aide is None and compris.intention == "contact":
+            reponse = Reponse(
+                (Bloc("contact_general"),), intention="contact", confiance=compris.confiance
+            )
+            return Decision(reponse, etat.evoluer(choix=(), incompris=0, intention="contact"))
+        if aide is None or aide not in self.catalogue.aides:
+            return self._demander_aide(etat, compris.intention, candidates=())
+        return self._sur_aide(etat, compris.intention, aide, compris.confiance)
+
+    def _sur_aide(
+        self, etat: EtatDialogue, intention: str, aide: str, confiance: float
+    ) -> Decision:
+        suites = self.catalogue.phrases.get("suites", {})
+        choix = tuple(
+            Choix(f"intention:{autre}", libelle)
+            for autre, libelle in suites.items()
+            if autre != intention
+        )
+        reponse = Reponse(
+            (Bloc(intention, aide),), choix, intention=intention, aide=aide, confiance=confiance
+        )
+        nouvel_etat = EtatDialogue(aide=aide, intention=intention, choix=choix)
+        return Decision(reponse, nouvel_etat)
+
+    def _demander_aide(
+        self, etat: EtatDialogue, intention: str, candidates: tuple[str, ...]
+    ) -> Decision:
+        proposees = candidates or tuple(
+            a
+            for a in self.catalogue.phrases.get("aides_frequentes", ())
+            if a in self.catalogue.aides
+        )
+        choix = tuple(Choix(f"aide:{a}", self.catalogue.aides[a].nom_court) for a in proposees)
+        nature = "quelle_aide_parmi" if candidates else "quelle_aide"
+        reponse = Reponse((Bloc(nature),), choix, intention=intention, confiance=0.5)
+        nouvel_etat = etat.evoluer(choix=choix, intention_en_attente=intention, incompris=0)
+        return Decision(reponse, nouvel_etat)
+
+    def _menu(
+        self, etat: EtatDialogue, *avant: Bloc, intention: str | None, confiance: float
+    ) -> Decision:
+        libelles = self.catalogue.phrases.get("menu_choix", {})
+        choix = tuple(Choix(f"menu:{cle}", libelle) for cle, libelle in libelles.items())
+        blocs = (*avant, Bloc("menu"))
+        reponse = Reponse(blocs, choix, intention=intention, confiance=confiance)
+        nouvel_etat = etat.evoluer(choix=choix, intention_en_attente=None, intention=intention)
+        return Decision(reponse, nouvel_etat)
+
+    def _conseiller(self, etat: EtatDialogue, motif: str, confiance: float = 1.0) -> Decision:
+        reponse = Reponse(
+            (Bloc("conseiller"),),
+            actions=(Action(TRANSMETTRE, motif=motif),),
+            intention="conseiller",
+            aide=etat.aide,
+            confiance=confiance,
+        )
+        return Decision(reponse, etat.evoluer(choix=(), incompris=0, intention="conseiller"))
+
+    def _urgence(self, etat: EtatDialogue, compris: Comprehension) -> Decision:
+        urgences = self.catalogue.urgences
+        situation = next(
+            (s for s in urgences.situations if s.id == compris.situation_urgence), None
+        )
+        numeros = situation.numeros if situation else urgences.defaut
+        bloc = Bloc(
+            "urgence",
+            donnees={
+                "situation": situation,
+                "numeros": [urgences.numeros[n] for n in numeros],
+            },
+        )
+        reponse = Reponse(
+            (bloc,),
+            actions=(Action(TRANSMETTRE, motif="urgence", priorite=PRIORITE_URGENCE),),
+            intention="urgence",
+            confiance=compris.confiance,
+        )
+        return Decision(reponse, etat.evoluer(choix=(), incompris=0, intention="urgence"))
+
+    def _incompris(self, etat: EtatDialogue, compris: Comprehension) -> Decision:
+        incompris = etat.incompris + 1
+        if incompris >= INCOMPRIS_AVANT_CONSEILLER:
+            phrases = self.catalogue.phrases
+            choix = (
+                Choix("conseiller:oui", phrases["choix_oui"]),
+                Choix("conseiller:non", phrases["choix_non"]),
+            )
+            reponse = Reponse(
+                (Bloc("incompris_conseiller"),),
+                choix,
+                intention=compris.intention,
+                confiance=compris.confiance,
+            )
+            return Decision(reponse, etat.evoluer(choix=choix, incompris=0))
+        nature = (
+            "hors_sujet"
+            if compris.intention == "hors_sujet" and compris.confiance >= SEUIL_COMPRIS
+            else "incompris"
+        )
+        reponse = Reponse((Bloc(nature),), intention=compris.intention, confiance=compris.confiance)
+        return Decision(reponse, etat.evoluer(choix=(), incompris=incompris))

@@ -1,0 +1,71 @@
+"""`relais contenus verifier`: every content file complete, every template renders everywhere.
+
+Each problem is one line `file: field: problem`, so that whoever writes content can fix it
+without reading code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from assistant.contenus import DOSSIER_CONTENUS, Catalogue, charger_catalogue
+from assistant.erreurs import ContenuInvalide
+from assistant.gsm import encodage, nombre_segments, vers_gsm7
+from assistant.moteur import INTENTIONS_SUR_AIDE, NATURES_SANS_AIDE, Moteur
+from assistant.rendu import FAMILLES, SMS, Rendeur
+from assistant.reponse import Bloc, Reponse
+
+MAX_SEGMENTS_SMS = 3
+
+
+def verifier_contenus(dossier: Path = DOSSIER_CONTENUS) -> list[str]:
+    try:
+        catalogue = charger_catalogue(dossier)
+    except ContenuInvalide as erreur:
+        return erreur.problemes
+    return verifier_rendus(catalogue)
+
+
+def _reponses_a_verifier(catalogue: Catalogue) -> list[tuple[str, str, Reponse]]:
+    """(file, field, reply) for every aid × intent, every situation and every phrase."""
+    moteur = Moteur.depuis_catalogue(catalogue)
+    cas: list[tuple[str, str, Reponse]] = []
+    for aide in catalogue.aides:
+        for intention in INTENTIONS_SUR_AIDE:
+            reponse = moteur.reponse_sur_aide(intention, aide)
+            cas.append((f"aides/{aide}.yaml", intention, reponse))
+    urgences = catalogue.urgences
+    situations = [(s.id, s, s.numeros) for s in urgences.situations]
+    for identifiant, situation, numeros in [*situations, ("defaut", None, urgences.defaut)]:
+        donnees = {"situation": situation, "numeros": [urgences.numeros[n] for n in numeros]}
+        cas.append(("urgences.yaml", identifiant, Reponse((Bloc("urgence", donnees=donnees),))))
+    for nature in NATURES_SANS_AIDE:
+        cas.append(("phrases.yaml", nature, moteur.reponse_simple(nature)))
+    return cas
+
+
+def verifier_rendus(catalogue: Catalogue) -> list[str]:
+    rendeur = Rendeur(catalogue)
+    problemes = []
+    for fichier, champ, reponse in _reponses_a_verifier(catalogue):
+        for famille in FAMILLES:
+            try:
+                texte = rendeur.rendre(reponse, famille)
+            except (TemplateError, KeyError, TypeError) as erreur:
+                problemes.append(f"{fichier}: {champ}: gabarit {famille} : {erreur}")
+                continue
+            if not texte.strip():
+                problemes.append(f"{fichier}: {champ}: gabarit {famille} : texte vide")
+            if famille == SMS:
+                sms = vers_gsm7(texte)
+                segments = nombre_segments(sms)
+                if segments > MAX_SEGMENTS_SMS:
+                    problemes.append(
+                        f"{fichier}: {champ}: SMS de {segments} segments "
+                        f"(maximum {MAX_SEGMENTS_SMS}, {len(sms)} caractères)"
+                    )
+                if encodage(sms) != "GSM-7":
+                    problemes.append(f"{fichier}: {champ}: SMS hors de l'alphabet GSM-7")
+    return problemes

@@ -1,0 +1,28 @@
+"""What the application factory wires together, handed to every route."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy.engine import Engine
+
+from assistant.config import Parametres
+from assistant.service import ServiceDialogue
+from canaux.metriques import Metriques
+
+
+@dataclass
+class Contexte:
+    parametres: Parametres
+    moteur_sql: Engine
+    service: ServiceDialogue
+    metriques: Metriques
+    horloge: Callable[[], dt.datetime]
+
+
+def contexte(request: Request) -> Contexte:
+    resultat: Contexte = request.app.state.relais
+    return resultat

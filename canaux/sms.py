@@ -1,0 +1,74 @@
+"""SMS and WhatsApp through Twilio: the webhook answers with TwiML, the status callback."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, Response
+from twilio.twiml.messaging_response import MessagingResponse
+
+from assistant.reponse import Bloc, Reponse
+from assistant.service import Entrant, Sortie
+from assistant.telephones import normaliser_telephone
+from canaux.contexte import Contexte, contexte
+from canaux.twilio_signature import lire_requete_twilio
+
+journal = logging.getLogger("relais.sms")
+routeur = APIRouter()
+PREFIXE_WHATSAPP = "whatsapp:"
+TWIML = "application/xml"
+
+
+def adresse_et_canal(expediteur: str) -> tuple[str, str]:
+    """`whatsapp:+33…` is WhatsApp; anything else SMS. Numbers are E.164 when they parse."""
+    canal = "sms"
+    if expediteur.lower().startswith(PREFIXE_WHATSAPP):
+        canal, expediteur = "whatsapp", expediteur[len(PREFIXE_WHATSAPP) :]
+    return canal, normaliser_telephone(expediteur) or expediteur.strip()
+
+
+def twiml(sorties: tuple[Sortie, ...]) -> Response:
+    reponse = MessagingResponse()
+    for sortie in sorties:
+        reponse.message(sortie.texte)
+    return Response(str(reponse), media_type=TWIML)
+
+
+@routeur.post("/canaux/sms")
+async def recevoir(request: Request, ctx: Annotated[Contexte, Depends(contexte)]) -> Response:
+    parametres = ctx.parametres
+    requete = await lire_requete_twilio(
+        request, parametres.twilio_auth_token, parametres.relais_url_publique
+    )
+    if not requete.signature_valide:
+        journal.warning("webhook SMS refusé : signature invalide")
+        return PlainTextResponse("Signature Twilio invalide.", status_code=403)
+    expediteur, identifiant = requete.get("From").strip(), requete.get("MessageSid").strip()
+    if not expediteur or not identifiant:
+        return PlainTextResponse("Champs From et MessageSid requis.", status_code=400)
+    canal, adresse = adresse_et_canal(expediteur)
+    try:
+        pieces_jointes = int(requete.get("NumMedia", "0") or 0)
+    except ValueError:
+        pieces_jointes = 0
+    entrant = Entrant(
+        canal=canal,
+        adresse=adresse,
+        texte=requete.get("Body"),
+        id_externe=identifiant,
+        pieces_jointes=pieces_jointes,
+    )
+    debut = time.perf_counter()
+    try:
+        tour = await run_in_threadpool(ctx.service.traiter, entrant)
+    except Exception:
+        # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
+        journal.exception("tour SMS en échec (canal=%s)", canal)
+        ctx.metriques.erreurs.labels("sms").inc()
+        return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
+    ctx.metriques.compter_tour(canal, tour, time.perf_counter() - debut)
+    return twiml(tour.sorties)

@@ -1,0 +1,43 @@
+"""Databases for tests: in-memory SQLite always, the real PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from assistant.base import creer_moteur_sql, preparer_schema
+
+SCHEMA_PG = "relais_test"
+RAISON_SANS_PG = "RELAIS_TEST_POSTGRES_URL n'est pas défini : tests PostgreSQL non joués"
+
+
+def url_postgres() -> str | None:
+    return os.environ.get("RELAIS_TEST_POSTGRES_URL") or None
+
+
+def url_postgres_isolee() -> str:
+    """The test server's URL, on a schema of its own, emptied first."""
+    url = url_postgres()
+    if url is None:
+        pytest.skip(RAISON_SANS_PG)
+    administration = creer_moteur_sql(url)
+    with administration.begin() as connexion:
+        connexion.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA_PG} CASCADE"))
+        connexion.execute(text(f"CREATE SCHEMA {SCHEMA_PG}"))
+    administration.dispose()
+    separateur = "&" if "?" in url else "?"
+    return f"{url}{separateur}options=-csearch_path%3D{SCHEMA_PG}"
+
+
+def moteur_de_test(genre: str, chemin_sqlite: str | None = None) -> Iterator[Engine]:
+    if genre == "sqlite":
+        moteur = creer_moteur_sql(f"sqlite:///{chemin_sqlite}" if chemin_sqlite else "sqlite://")
+    else:
+        moteur = creer_moteur_sql(url_postgres_isolee())
+    preparer_schema(moteur)
+    yield moteur
+    moteur.dispose()

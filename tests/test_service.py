@@ -1,0 +1,116 @@
+"""One turn through the service, on SQLite and PostgreSQL: what is stored, what is answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlmodel import Session, col, select
+
+from assistant.contenus import Catalogue
+from assistant.modeles import Conversation, Message, Personne
+from assistant.moteur import Moteur
+from assistant.service import Entrant, ServiceDialogue
+
+NUMERO = "+33639980001"
+
+
+@pytest.fixture
+def service(catalogue: Catalogue, moteur_sql) -> ServiceDialogue:
+    return ServiceDialogue(
+        Moteur.depuis_catalogue(catalogue),
+        moteur_sql,
+        horloge=lambda: dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC),
+    )
+
+
+def messages(service: ServiceDialogue) -> list[Message]:
+    with Session(service.moteur_sql) as session:
+        return list(session.exec(select(Message).order_by(col(Message.id))).all())
+
+
+def test_un_tour_stocke_le_message_recu_et_la_reponse(service: ServiceDialogue):
+    tour = service.traiter(Entrant("sms", NUMERO, "c'est quoi le RSA ?", id_externe="SM1"))
+    assert "RSA" in tour.sorties[0].texte
+    assert tour.sorties[0].encodage == "GSM-7" and tour.sorties[0].segments <= 3
+    recu, envoye = messages(service)
+    assert (recu.sens, recu.texte, recu.intention, recu.aide) == (
+        "entrant",
+        "c'est quoi le RSA ?",
+        "info_aide",
+        "rsa",
+    )
+    assert (envoye.sens, envoye.reponse_a, envoye.texte) == (
+        "sortant",
+        recu.id,
+        tour.sorties[0].texte,
+    )
+    assert envoye.segments == tour.sorties[0].segments
+    with Session(service.moteur_sql) as session:
+        personne = session.exec(select(Personne)).one()
+    assert (personne.canal, personne.adresse, personne.telephone) == ("sms", NUMERO, NUMERO)
+
+
+def test_le_contexte_passe_d_un_message_a_l_autre(service: ServiceDialogue):
+    service.traiter(Entrant("sms", NUMERO, "c'est quoi le RSA ?"))
+    tour = service.traiter(Entrant("sms", NUMERO, "et combien ?"))
+    assert "646,52" in tour.sorties[0].texte
+
+
+def test_un_rejeu_rend_la_meme_reponse_sans_second_tour(service: ServiceDialogue):
+    premier = service.traiter(Entrant("sms", NUMERO, "bonjour", id_externe="SM2"))
+    second = service.traiter(Entrant("sms", NUMERO, "bonjour", id_externe="SM2"))
+    assert second.rejoue and not premier.rejoue
+    assert second.sorties == premier.sorties
+    assert len(messages(service)) == 1 + len(premier.sorties)
+
+
+def test_rejeux_simultanes_un_seul_tour(service: ServiceDialogue):
+    resultats = []
+
+    def envoyer() -> None:
+        resultats.append(service.traiter(Entrant("sms", NUMERO, "menu", id_externe="SM3")))
+
+    fils = [threading.Thread(target=envoyer) for _ in range(4)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert len(resultats) == 4
+    assert len({r.sorties for r in resultats}) == 1
+    recus = [m for m in messages(service) if m.sens == "entrant"]
+    assert len(recus) == 1
+
+
+def test_stop_puis_start(service: ServiceDialogue):
+    service.traiter(Entrant("sms", NUMERO, "STOP"))
+    apres = service.traiter(Entrant("sms", NUMERO, "c'est quoi le RSA ?"))
+    assert "START" in apres.sorties[0].texte and "RSA :" not in apres.sorties[0].texte
+    with Session(service.moteur_sql) as session:
+        assert session.exec(select(Personne)).one().desabonne
+    service.traiter(Entrant("sms", NUMERO, "START"))
+    with Session(service.moteur_sql) as session:
+        assert not session.exec(select(Personne)).one().desabonne
+    assert "RSA" in service.traiter(Entrant("sms", NUMERO, "le rsa")).sorties[0].texte
+
+
+def test_une_urgence_marque_la_conversation_pour_un_conseiller(service: ServiceDialogue):
+    tour = service.traiter(Entrant("sms", NUMERO, "je veux me suicider"))
+    assert "3114" in tour.sorties[0].texte
+    with Session(service.moteur_sql) as session:
+        conversation = session.exec(select(Conversation)).one()
+    assert (conversation.transfert, conversation.motif_transfert) == ("attente", "urgence")
+    assert conversation.priorite == 100
+
+
+def test_un_message_enorme_est_tronque_et_repondu(service: ServiceDialogue):
+    tour = service.traiter(Entrant("sms", NUMERO, "rsa " * 5000))
+    assert tour.sorties
+    assert len(messages(service)[0].texte) == 2000
+
+
+def test_deux_personnes_ont_deux_conversations(service: ServiceDialogue):
+    service.traiter(Entrant("sms", NUMERO, "le rsa"))
+    tour = service.traiter(Entrant("sms", "+33639980002", "et combien ?"))
+    assert "646,52" not in tour.sorties[0].texte
