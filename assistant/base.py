@@ -9,9 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
-import assistant.boite_envoi  # registers the tables
-import assistant.dossiers  # noqa: F401  (registers the tables)
-from assistant import modeles  # noqa: F401  (registers the tables)
+# Importing the modules registers their tables with SQLModel.metadata.
+from assistant import audit, boite_envoi, dossiers, modeles  # noqa: F401
 
 URL_PAR_DEFAUT = "sqlite:///relais.db"
 

@@ -110,10 +110,9 @@ def deposer(
     if personne.id is None:
         session.add(personne)
         session.flush()
+    parties: list[tuple[str, str | None, int | None]] = [(texte, None, None)]
     if personne.canal == "sms":
         parties = [(p.texte, p.encodage, p.segments) for p in preparer_sms(texte)]
-    else:
-        parties = [(texte, None, None)]
     envois: list[Envoi] = []
     for partie, encodage, segments in parties:
         message: Message | None = None

@@ -66,6 +66,8 @@ _PREFERENCE = (
 _CONVERSATION = frozenset({"salutation", "remerciement", "menu", "hors_sujet"})
 # Two aids whose scores are this close are both offered.
 _ECART_CANDIDATES = 0.8
+# One strong cue for a person ("un conseiller") wins over any question asked with it.
+_SEUIL_CONSEILLER = 3.0
 _BONUS_NUMERO_DOSSIER = 4.0
 _BONUS_DATE = 1.0
 # A contact cue with no organism nor aid named ("acheter un telephone") weighs less.
@@ -121,8 +123,9 @@ class Comprehenseur:
         for aide in catalogue.aides.values():
             for mot in aide.mots:
                 ajouter(mot, Sens("aide", aide.id))
-                noms_aides.append(self._mots(mot))
-                tete = racine(self._mots(mot)[0]) if self._mots(mot) else ""
+                nom = self._mots(mot)
+                noms_aides.append(nom)
+                tete = racine(nom[0]) if nom else ""
                 if len(tete) >= 4 and tete not in lexique.vides:
                     self._tetes.setdefault(tete, set()).add(aide.id)
             for indice in aide.indices:
@@ -172,12 +175,14 @@ class Comprehenseur:
         trouvees = extraire_entites(texte)
         entites = Entites(trouvees.numero_dossier, trouvees.date_naissance)
 
-        detresse = self._detresse.detecter(mots)
+        # The words as written too: a correction must never hide distress.
+        detresse = self._detresse.detecter(mots) or self._detresse.detecter(normal.tokens)
         if detresse:
             return Comprehension("urgence", None, 0.9, entites, (), detresse.situation)
 
-        lecture = self._lire(mots, self._reperer(mots), normal.texte)
-        seul = self._seuls.get(self._sans_politesse(mots))
+        reperages = self._reperer(mots)
+        lecture = self._lire(mots, reperages, normal.texte)
+        seul = self._seuls.get(self._sans_politesse(mots, reperages))
         if seul and not lecture.aides:
             return Comprehension(seul, None, 0.9, entites)
         if not mots:
@@ -210,9 +215,10 @@ class Comprehenseur:
             debut = fin
         return reperages
 
-    def _sans_politesse(self, mots: tuple[str, ...]) -> str:
+    @staticmethod
+    def _sans_politesse(mots: tuple[str, ...], reperages: list[Reperage]) -> str:
         garde = list(mots)
-        for reperage in self._index.reperer(mots):
+        for reperage in reperages:
             if any(s.genre == "politesse" for s in reperage.sens):
                 garde[reperage.debut : reperage.fin] = [""] * (reperage.fin - reperage.debut)
         return " ".join(m for m in garde if m)
@@ -245,9 +251,9 @@ class Comprehenseur:
         ]
         if not lecture.aides:
             for mot in lecture.reste:
-                aides = self._tetes.get(racine(mot), set())
-                if 2 <= len(aides) <= _MAX_CANDIDATES_PAR_TETE:
-                    lecture.tetes = tuple(sorted(aides))
+                par_tete = self._tetes.get(racine(mot), set())
+                if 2 <= len(par_tete) <= _MAX_CANDIDATES_PAR_TETE:
+                    lecture.tetes = tuple(sorted(par_tete))
                     break
         return lecture
 
@@ -279,9 +285,15 @@ class Comprehenseur:
         aide = aides[0] if aides else None
         candidates = tuple(aides) if len(aides) > 1 else ()
 
-        if "conseiller" in intentions and intentions["conseiller"] >= 3:
+        if intentions.get("conseiller", 0.0) >= _SEUIL_CONSEILLER:
             return Comprehension("conseiller", aide, 0.9, entites, candidates)
 
+        if (
+            aide
+            and set(intentions) <= {"remerciement", "salutation"}
+            and "remerciement" in intentions
+        ):
+            return Comprehension("remerciement", aide, 0.8, entites)
         if aide:
             for intention in _CONVERSATION:
                 intentions.pop(intention, None)

@@ -7,6 +7,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.base import URL_PAR_DEFAUT
 from assistant.erreurs import ConfigurationInvalide
+from assistant.ouverture import Horaires, HorairesInvalides
 
 
 class Parametres(BaseSettings):
@@ -45,6 +46,19 @@ class Parametres(BaseSettings):
         if valeur and not valeur.startswith(("http://", "https://")):
             raise ValueError("doit commencer par http:// ou https://")
         return valeur.rstrip("/")
+
+    @field_validator("relais_horaires_conseillers")
+    @classmethod
+    def _horaires_lisibles(cls, valeur: str) -> str:
+        try:
+            Horaires.lire(valeur)
+        except HorairesInvalides as erreur:
+            raise ValueError(f"illisible : {erreur}") from erreur
+        return valeur
+
+    @property
+    def horaires(self) -> Horaires:
+        return Horaires.lire(self.relais_horaires_conseillers)
 
     @model_validator(mode="after")
     def _canaux_complets(self) -> Parametres:

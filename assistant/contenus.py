@@ -81,6 +81,13 @@ class SituationUrgence(_Strict):
     conseil: str
 
 
+class Statut(_Strict):
+    """What a file's status means, in plain words, and what happens next."""
+
+    etat: str = Field(min_length=3)
+    suite: str = Field(min_length=3)
+
+
 class Urgences(_Strict):
     numeros: dict[str, Numero]
     situations: tuple[SituationUrgence, ...]
@@ -101,6 +108,7 @@ class Catalogue:
     aides: dict[str, Aide]
     urgences: Urgences
     phrases: dict[str, Any]
+    statuts: dict[str, Statut] = field(default_factory=dict)
     dossier: Path = field(default=DOSSIER_CONTENUS)
 
     def aide(self, identifiant: str) -> Aide:
@@ -184,8 +192,35 @@ def charger_catalogue(dossier: Path = DOSSIER_CONTENUS) -> Catalogue:
     except ContenuInvalide as erreur:
         problemes.extend(erreur.problemes)
 
+    statuts = _charger_statuts(dossier, problemes)
+
     if problemes or urgences is None:
         raise ContenuInvalide(problemes)
     return Catalogue(
-        taxonomie=taxonomie, aides=aides, urgences=urgences, phrases=phrases, dossier=dossier
+        taxonomie=taxonomie,
+        aides=aides,
+        urgences=urgences,
+        phrases=phrases,
+        statuts=statuts,
+        dossier=dossier,
     )
+
+
+def _charger_statuts(dossier: Path, problemes: list[str]) -> dict[str, Statut]:
+    from assistant.dossiers import STATUTS
+
+    statuts: dict[str, Statut] = {}
+    try:
+        brut = _lire_yaml(dossier / "statuts.yaml") or {}
+    except ContenuInvalide as erreur:
+        problemes.extend(erreur.problemes)
+        return statuts
+    for statut in STATUTS:
+        if statut not in brut:
+            problemes.append(f"statuts.yaml: {statut}: état absent")
+            continue
+        try:
+            statuts[statut] = Statut.model_validate(brut[statut])
+        except ValidationError as erreur:
+            problemes.extend(_problemes("statuts.yaml", erreur))
+    return statuts

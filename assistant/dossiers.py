@@ -58,6 +58,8 @@ class Dossier(SQLModel, table=True):
     )
     organisme: str | None = Field(default=None, max_length=LONGUEUR_ORGANISME)
     commentaire: str | None = Field(default=None, max_length=LONGUEUR_COMMENTAIRE)
+    # The holder's answer to "an SMS when the status changes?"; None until asked.
+    alerte_sms: bool | None = None
     maj_le: dt.datetime = Field(default_factory=maintenant_utc)
 
     def pieces(self) -> list[str]:

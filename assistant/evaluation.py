@@ -63,13 +63,13 @@ def evaluer(exemples: Iterable[dict[str, Any]], comprehenseur: _Comprend) -> dic
             {"attendue": a, "obtenue": o, "nombre": n}
             for (a, o), n in sorted(confusions.items(), key=lambda c: (-c[1], c[0]))
         ],
-        "exemples": erreurs,
+        "erreurs": erreurs,
     }
 
 
-def sans_exemples(resultat: dict[str, Any]) -> dict[str, Any]:
-    """The figures alone, for the JSON line that ends the report."""
-    return {cle: valeur for cle, valeur in resultat.items() if cle != "exemples"}
+def chiffres(resultat: dict[str, Any]) -> dict[str, Any]:
+    """The figures alone, without the misclassified messages: the report's last line."""
+    return {cle: valeur for cle, valeur in resultat.items() if cle != "erreurs"}
 
 
 def _pourcent(valeur: float) -> str:
@@ -90,9 +90,9 @@ def lignes_rapport(resultat: dict[str, Any]) -> list[str]:
         lignes += [
             f"  {c['attendue']} -> {c['obtenue']} : {c['nombre']}" for c in resultat["confusions"]
         ]
-    if resultat.get("exemples"):
+    if resultat.get("erreurs"):
         lignes.append("Erreurs :")
-        for erreur in resultat["exemples"]:
+        for erreur in resultat["erreurs"]:
             attendu, obtenu = erreur["attendu"], erreur["obtenu"]
             lignes.append(
                 f"  {erreur['texte']!r} : attendu {attendu['intention']}/{attendu['aide']}, "

@@ -7,8 +7,7 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# Where a conversation stands with the people behind the bot.
-TRANSFERT_BOT = "bot"
+from assistant.transfert import BOT
 
 
 def maintenant_utc() -> dt.datetime:
@@ -29,6 +28,7 @@ class Personne(SQLModel, table=True):
     adresse: str = Field(max_length=64)
     telephone: str | None = Field(default=None, index=True, max_length=20)
     desabonne: bool = False
+    injoignable: bool = False  # the person blocked the bot (Telegram): nothing reaches them
     cree_le: dt.datetime = Field(default_factory=maintenant_utc)
 
 
@@ -36,9 +36,11 @@ class Conversation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     personne_id: int = Field(foreign_key="personne.id", index=True)
     etat: str = "{}"
-    transfert: str = Field(default=TRANSFERT_BOT, max_length=20, index=True)
+    transfert: str = Field(default=BOT, max_length=20, index=True)
     motif_transfert: str | None = Field(default=None, max_length=40)
     priorite: int = 0
+    # Since when a person has been waiting for an agent (None when not waiting).
+    attente_depuis: dt.datetime | None = None
     # Optimistic lock: bumped by every turn.
     version: int = 0
     ouverte_le: dt.datetime = Field(default_factory=maintenant_utc)

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from assistant import suivi_dossier
 from assistant.comprehension import Comprehenseur, Comprehension
 from assistant.contenus import Catalogue
 from assistant.etat import EtatDialogue
+from assistant.faits import Faits
 from assistant.reponse import (
     DESABONNER,
     PRIORITE_URGENCE,
@@ -44,8 +46,17 @@ NATURES_SANS_AIDE = (
     "remerciement",
     "quelle_aide",
     "quelle_aide_parmi",
-    "statut_dossier",
     "orientation",
+    "quel_dossier",
+    "demande_numero",
+    "demande_date",
+    "rappel_numero",
+    "rappel_date",
+    "controle_echoue",
+    "controle_verrouille",
+    "alerte_question",
+    "alerte_oui",
+    "alerte_non",
     "contact_general",
     "piece_jointe",
     "indisponible",
@@ -55,6 +66,8 @@ SEUIL_COMPRIS = 0.45
 # Misunderstandings in a row after which a person is offered.
 INCOMPRIS_AVANT_CONSEILLER = 2
 
+# While the conversation awaits a file number, these still get their own answer.
+_INTENTIONS_QUI_INTERROMPENT = ("urgence", "stop", "conseiller", "menu", "salutation")
 _MOTS_REPRISE = {"start", "unstop", "reprendre", "demarrer", "yes", "oui start"}
 _NOMBRE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -83,10 +96,38 @@ class Moteur:
         return cls(catalogue, Comprehenseur(catalogue))
 
     def decider(
-        self, etat: EtatDialogue, message: MessageEntrant, maintenant: dt.datetime
+        self,
+        etat: EtatDialogue,
+        message: MessageEntrant,
+        maintenant: dt.datetime,
+        faits: Faits | None = None,
     ) -> Decision:
-        del maintenant  # no rule depends on the time yet; the signature keeps the engine pure
-        texte = message.texte.strip()
+        """`faits`: what the service looked up for this turn (the person's files)."""
+        tour = _Tour(self, faits or Faits(), maintenant)
+        return tour.decider(etat, message)
+
+    def reponse_sur_aide(self, intention: str, aide: str) -> Reponse:
+        """The reply to `intention` about `aide`, as a fresh conversation would get it."""
+        tour = _Tour(self, Faits(), dt.datetime.min)
+        return tour._sur_aide(EtatDialogue(), intention, aide, confiance=1.0).reponse
+
+    @staticmethod
+    def reponse_simple(nature: str) -> Reponse:
+        return Reponse((Bloc(nature),))
+
+
+class _Tour:
+    """One decision, with the facts and the time of this turn at hand."""
+
+    def __init__(self, moteur: Moteur, faits: Faits, maintenant: dt.datetime) -> None:
+        self.catalogue = moteur.catalogue
+        self.comprehenseur = moteur.comprehenseur
+        self.faits = faits
+        self.maintenant = maintenant
+        self.texte = ""
+
+    def decider(self, etat: EtatDialogue, message: MessageEntrant) -> Decision:
+        texte = self.texte = message.texte.strip()
         if message.pieces_jointes and not texte:
             reponse = Reponse((Bloc("piece_jointe"),), intention="piece_jointe", confiance=1.0)
             return Decision(reponse, etat)
@@ -108,14 +149,65 @@ class Moteur:
                 (Bloc("start"),), actions=(Action(REABONNER),), intention="start", confiance=1.0
             )
             return Decision(reponse, EtatDialogue())
+        if etat.attente in (suivi_dossier.ATTENTE_NUMERO, suivi_dossier.ATTENTE_DATE):
+            return self._repondre_a_la_question(etat, texte)
         return self._repondre(etat, self.comprehenseur.comprendre(texte))
 
-    def reponse_sur_aide(self, intention: str, aide: str) -> Reponse:
-        """The reply to `intention` about `aide`, as a fresh conversation would get it."""
-        return self._sur_aide(EtatDialogue(), intention, aide, confiance=1.0).reponse
+    # --- application status -----------------------------------------------------------
 
-    def reponse_simple(self, nature: str) -> Reponse:
-        return Reponse((Bloc(nature),))
+    def _libelles_alerte(self) -> tuple[str, str]:
+        phrases = self.catalogue.phrases
+        return phrases["alerte_oui_choix"], phrases["alerte_non_choix"]
+
+    def _issue(self, issue: suivi_dossier.Issue) -> Decision:
+        return Decision(issue.reponse, issue.etat)
+
+    def _statut_dossier(self, etat: EtatDialogue) -> Decision:
+        libelles = {i: a.nom_court for i, a in self.catalogue.aides.items()}
+        return self._issue(
+            suivi_dossier.commencer(
+                etat, self.texte, self.faits, self.maintenant, self._libelles_alerte(), libelles
+            )
+        )
+
+    def _repondre_a_la_question(self, etat: EtatDialogue, texte: str) -> Decision:
+        """The conversation awaits a file number or a date of birth."""
+        issue = suivi_dossier.suite_attendue(
+            etat, texte, self.faits, self.maintenant, self._libelles_alerte()
+        )
+        if issue is not None:
+            return self._issue(issue)
+        compris = self.comprehenseur.comprendre(texte)
+        autre_demande = compris.intention in _INTENTIONS_QUI_INTERROMPENT or (
+            compris.intention in INTENTIONS_SUR_AIDE
+            and compris.aide is not None
+            and compris.confiance >= SEUIL_COMPRIS
+        )
+        if autre_demande:
+            return self._repondre(etat.evoluer(attente=None), compris)
+        incompris = etat.incompris + 1
+        if incompris >= INCOMPRIS_AVANT_CONSEILLER:
+            return self._incompris(etat.evoluer(attente=None), compris)
+        nature = "rappel_numero" if etat.attente == suivi_dossier.ATTENTE_NUMERO else "rappel_date"
+        reponse = Reponse((Bloc(nature),), intention="statut_dossier", confiance=compris.confiance)
+        return Decision(reponse, etat.evoluer(incompris=incompris))
+
+    def _choix_de_dossier(self, etat: EtatDialogue, valeur: str) -> Decision | None:
+        genre, _, reste = valeur.partition(":")
+        if genre == "dossier":
+            dossier = next((d for d in self.faits.dossiers_du_telephone if d.numero == reste), None)
+            if dossier is None:
+                return self._statut_dossier(etat)
+            return self._issue(
+                suivi_dossier.reveler(etat, dossier, "telephone", self._libelles_alerte())
+            )
+        if genre == "alerte":
+            reponse_alerte, _, numero = reste.partition(":")
+            action = Action(suivi_dossier.ALERTE, motif=reponse_alerte, cible=numero)
+            nature = "alerte_oui" if reponse_alerte == "oui" else "alerte_non"
+            reponse = Reponse((Bloc(nature),), actions=(action,), intention="statut_dossier")
+            return Decision(reponse, etat)
+        return None
 
     # --- numbered choices -------------------------------------------------------------
 
@@ -133,6 +225,9 @@ class Moteur:
     def _appliquer_choix(self, etat: EtatDialogue, valeur: str) -> Decision:
         genre, _, cible = valeur.partition(":")
         etat = etat.evoluer(choix=(), incompris=0)
+        sur_dossier = self._choix_de_dossier(etat, valeur)
+        if sur_dossier is not None:
+            return sur_dossier
         if genre == "aide" and cible in self.catalogue.aides:
             intention = etat.intention_en_attente or "info_aide"
             return self._sur_aide(etat, intention, cible, confiance=1.0)
@@ -145,7 +240,8 @@ class Moteur:
         if valeur == "menu:aide":
             return self._demander_aide(etat, "info_aide", candidates=())
         if valeur == "menu:dossier":
-            return self._repondre(etat, Comprehension("statut_dossier", None, 1.0))
+            self.texte = ""
+            return self._statut_dossier(etat)
         if valeur == "menu:orientation":
             return self._repondre(etat, Comprehension("orientation", None, 1.0))
         return self._menu(etat, Bloc("incompris"), intention=None, confiance=0.0)
@@ -168,7 +264,9 @@ class Moteur:
             return self._menu(etat, *blocs, intention=intention, confiance=compris.confiance)
         if intention in INTENTIONS_SUR_AIDE and compris.confiance >= SEUIL_COMPRIS:
             return self._intention_sur_aide(etat, compris)
-        if intention in ("statut_dossier", "orientation", "remerciement"):
+        if intention == "statut_dossier":
+            return self._statut_dossier(etat)
+        if intention in ("orientation", "remerciement"):
             reponse = Reponse(
                 (Bloc(intention, compris.aide),),
                 intention=intention,

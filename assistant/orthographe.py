@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 _ELISIONS = ("qu", "l", "d", "j", "n", "m", "s", "t", "c")
+_ELISIONS_COLLEES = ("qu", "l", "d", "j")
 _TAILLE_CACHE = 20_000
 
 # A rough French pronunciation: enough for two spellings of one word to meet.
@@ -92,17 +93,23 @@ class Correcteur:
         proche = self._plus_proche(mot)
         if proche:
             return (proche,)
-        for elision in _ELISIONS:
+        # Glued and misspelt ("lalocation"): only the usual elisions, by edit distance
+        # alone, or a town ("marseille") would become "m harcele".
+        for elision in _ELISIONS_COLLEES:
             reste = mot[len(elision) :]
-            if mot.startswith(elision) and len(reste) >= 5 and (proche := self._plus_proche(reste)):
-                return (elision, proche)
+            if mot.startswith(elision) and len(reste) >= 5:
+                proche = self._plus_proche_par_distance(reste, 1)
+                if proche:
+                    return (elision, proche)
         return (mot,)
 
     def _plus_proche(self, mot: str) -> str | None:
         par_son = self._par_son.get(cle_phonetique(mot))
         if par_son:
             return par_son
-        distance = _distance_permise(mot)
+        return self._plus_proche_par_distance(mot, _distance_permise(mot))
+
+    def _plus_proche_par_distance(self, mot: str, distance: int) -> str | None:
         candidats = self._par_initiale.get(mot[0])
         if not distance or not candidats:
             return None

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 
 from assistant.contenus import Catalogue
+from assistant.ouverture import PARIS
 from assistant.reponse import Bloc, Choix, Reponse
 
 SMS = "sms"
@@ -54,6 +56,29 @@ _MONTANT = re.compile(r"(\d[\d  ]*),(\d{2})\s*€")
 _URL = re.compile(r"\s*\(?https?://\S+\)?")
 
 
+def jour_mois(jour: dt.date) -> str:
+    """For the ear: "5 décembre" (the year is implied)."""
+    quantieme = "1er" if jour.day == 1 else str(jour.day)
+    return f"{quantieme} {MOIS[jour.month - 1]}"
+
+
+def euros(montant: Decimal | float | int) -> str:
+    """646,52 € with a French decimal comma; whole amounts without decimals."""
+    valeur = Decimal(str(montant)).quantize(Decimal("0.01"))
+    entier, _, centimes = f"{valeur:,.2f}".replace(",", " ").partition(".")
+    return f"{entier} €" if centimes == "00" else f"{entier},{centimes} €"
+
+
+JOURS_SEMAINE = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def moment(instant: dt.datetime) -> str:
+    """ "lundi 7 décembre à 9h" or "à 13h30", in Paris time."""
+    local = instant.astimezone(PARIS)
+    heure = f"{local.hour}h{local.minute:02d}" if local.minute else f"{local.hour}h"
+    return f"{JOURS_SEMAINE[local.weekday()]} {jour_mois(local.date())} à {heure}"
+
+
 def oral(texte: str) -> str:
     """Text for the ear: amounts as "646 euros 52", no URLs, no symbols to spell."""
     texte = _URL.sub("", texte)
@@ -77,7 +102,14 @@ class Rendeur:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.environnement.filters.update(date_fr=date_fr, oral=oral, chiffres_lents=chiffres_lents)
+        self.environnement.filters.update(
+            date_fr=date_fr,
+            jour_mois=jour_mois,
+            moment=moment,
+            euros=euros,
+            oral=oral,
+            chiffres_lents=chiffres_lents,
+        )
         self._cache: dict[tuple[str, str], Template] = {}
 
     def gabarit(self, famille: str, nature: str) -> Template:
@@ -94,6 +126,7 @@ class Rendeur:
     def rendre_bloc(self, bloc: Bloc, famille: str) -> str:
         contexte: dict[str, Any] = {
             "phrases": self.catalogue.phrases,
+            "statuts": self.catalogue.statuts,
             "nature": bloc.nature,
             "aide": self.catalogue.aides[bloc.aide] if bloc.aide else None,
             **bloc.donnees,

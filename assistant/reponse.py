@@ -52,6 +52,8 @@ class Action:
     type: str
     motif: str | None = None
     priorite: int = PRIORITE_NORMALE
+    # What the action is about, e.g. a file number.
+    cible: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from assistant.audit import Divulgation, EchecControle
 from assistant.confidentialite import empreinte
+from assistant.dossiers import Dossier
+from assistant.entites import extraire_entites
 from assistant.etat import EtatDialogue
+from assistant.faits import DossierVu, Faits
 from assistant.gsm import preparer_sms
-from assistant.modeles import TRANSFERT_BOT, Conversation, Message, Personne, maintenant_utc
+from assistant.modeles import Conversation, Message, Personne, maintenant_utc
 from assistant.moteur import Moteur
+from assistant.ouverture import Horaires
 from assistant.rendu import FAMILLE_DU_CANAL, SMS, Rendeur
 from assistant.reponse import (
     DESABONNER,
@@ -30,6 +35,8 @@ from assistant.reponse import (
     MessageEntrant,
     Reponse,
 )
+from assistant.suivi_dossier import ALERTE, DIVULGUER, DUREE_VERROU, ECHEC_CONTROLE
+from assistant.transfert import AVEC_UNE_PERSONNE, BOT, CLOS, DEMANDER, transition
 
 journal = logging.getLogger("relais.service")
 
@@ -38,6 +45,32 @@ CANAUX_TELEPHONE = ("sms", "whatsapp", "voix")
 # A text longer than this is cut before it is stored and understood.
 LONGUEUR_MAX = 2000
 _ESSAIS = 3
+HORAIRES_PAR_DEFAUT = "lun-ven 09:00-12:30,13:30-17:00"
+# Answered even while a person handles the conversation.
+_TOUJOURS_REPONDUES = ("urgence", "stop", "start")
+
+
+def _en_utc(instant: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
+
+
+def vue_dossier(dossier: Dossier) -> DossierVu:
+    return DossierVu(
+        numero=dossier.numero,
+        aide=dossier.aide,
+        statut=dossier.statut,
+        date_naissance=dossier.date_naissance,
+        pieces_manquantes=tuple(dossier.pieces()),
+        date_depot=dossier.date_depot,
+        date_decision=dossier.date_decision,
+        prochain_versement_date=dossier.prochain_versement_date,
+        prochain_versement_montant=dossier.prochain_versement_montant,
+        organisme=dossier.organisme,
+        commentaire=dossier.commentaire,
+        alerte_sms=dossier.alerte_sms,
+        a_un_telephone=bool(dossier.telephone),
+    )
 
 
 @dataclass(frozen=True)
@@ -76,12 +109,14 @@ class ServiceDialogue:
         moteur_sql: Engine,
         horloge: Callable[[], dt.datetime] = maintenant_utc,
         cle_empreinte: str = "relais",
+        horaires: Horaires | None = None,
     ) -> None:
         self.moteur = moteur
         self.rendeur = Rendeur(moteur.catalogue)
         self.moteur_sql = moteur_sql
         self.horloge = horloge
         self.cle_empreinte = cle_empreinte
+        self.horaires = horaires or Horaires.lire(HORAIRES_PAR_DEFAUT)
 
     def traiter(self, entrant: Entrant) -> Tour:
         entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
@@ -117,15 +152,24 @@ class ServiceDialogue:
             session.flush()
 
             etat = EtatDialogue.depuis_json(conversation.etat)
+            faits = self._faits(session, personne, etat, entrant.texte, maintenant)
             decision = self.moteur.decider(
                 etat,
                 MessageEntrant(entrant.texte, entrant.choix, entrant.pieces_jointes),
                 maintenant,
+                faits,
             )
-            reponse = decision.reponse
+            reponse, nouvel_etat = decision.reponse, decision.etat
+            if conversation.transfert in AVEC_UNE_PERSONNE and (
+                reponse.intention not in _TOUJOURS_REPONDUES
+            ):
+                # A person answers this conversation now: the message waits for them.
+                reponse = replace(reponse, blocs=(), choix=(), actions=())
+                nouvel_etat = etat
             if personne.desabonne and not reponse.action(REABONNER):
                 reponse = self._pour_desabonne(reponse)
-            self._appliquer_actions(reponse, personne, conversation)
+            reponse = self._appliquer_actions(reponse, personne, conversation, maintenant)
+            self._tracer_dossiers(session, reponse, conversation, entrant.canal, maintenant)
 
             recu.intention, recu.aide, recu.confiance = (
                 reponse.intention,
@@ -146,7 +190,7 @@ class ServiceDialogue:
                         segments=sortie.segments,
                     )
                 )
-            conversation.etat = decision.etat.vers_json()
+            conversation.etat = nouvel_etat.vers_json()
             conversation.version += 1
             conversation.maj_le = maintenant
             session.add(conversation)
@@ -161,7 +205,18 @@ class ServiceDialogue:
             )
             return Tour(conversation.id or 0, reponse, sorties)
 
+    def lier_telephone(self, canal: str, adresse: str, telephone: str) -> None:
+        """A phone number proven to belong to this address (e.g. a Telegram contact of one's
+        own): the address joins the history and files of that phone."""
+        with Session(self.moteur_sql) as session:
+            personne = self._personne(session, Entrant(canal, adresse, ""))
+            personne.telephone = telephone
+            session.add(personne)
+            session.commit()
+
     def rendre(self, reponse: Reponse, canal: str) -> tuple[Sortie, ...]:
+        if not reponse.blocs:
+            return ()
         famille = FAMILLE_DU_CANAL.get(canal, SMS)
         texte = self.rendeur.rendre(reponse, famille)
         if famille == SMS:
@@ -201,19 +256,109 @@ class ServiceDialogue:
     def _conversation(self, session: Session, personne: Personne) -> Conversation:
         conversation = session.exec(
             select(Conversation)
-            .where(Conversation.personne_id == personne.id, Conversation.transfert != "clos")
+            .where(Conversation.personne_id == personne.id, Conversation.transfert != CLOS)
             .order_by(col(Conversation.id).desc())
             .with_for_update()
         ).first()
         if conversation is None:
-            conversation = Conversation(personne_id=personne.id or 0, transfert=TRANSFERT_BOT)
+            conversation = Conversation(personne_id=personne.id or 0, transfert=BOT)
             session.add(conversation)
             session.flush()
         return conversation
 
+    def _faits(
+        self,
+        session: Session,
+        personne: Personne,
+        etat: EtatDialogue,
+        texte: str,
+        maintenant: dt.datetime,
+    ) -> Faits:
+        """The person's files, and the file whose number is given or awaited."""
+        du_telephone: tuple[DossierVu, ...] = ()
+        if personne.telephone:
+            dossiers = session.exec(
+                select(Dossier)
+                .where(Dossier.telephone == personne.telephone)
+                .order_by(col(Dossier.id))
+            ).all()
+            du_telephone = tuple(vue_dossier(d) for d in dossiers)
+        numero = extraire_entites(texte, maintenant.year).numero_dossier or etat.donnees.get(
+            "numero"
+        )
+        if not numero:
+            return Faits(dossiers_du_telephone=du_telephone)
+        cite = session.exec(select(Dossier).where(Dossier.numero == str(numero))).first()
+        echecs = session.exec(
+            select(EchecControle.horodatage).where(
+                EchecControle.numero_empreinte == self._empreinte(str(numero)),
+                EchecControle.horodatage > maintenant - DUREE_VERROU,
+            )
+        ).all()
+        return Faits(
+            dossiers_du_telephone=du_telephone,
+            dossier_cite=vue_dossier(cite) if cite else None,
+            echecs_du_numero=tuple(_en_utc(e) for e in echecs),
+        )
+
+    def _empreinte(self, valeur: str) -> str:
+        return empreinte(valeur, self.cle_empreinte)
+
+    def _tracer_dossiers(
+        self,
+        session: Session,
+        reponse: Reponse,
+        conversation: Conversation,
+        canal: str,
+        maintenant: dt.datetime,
+    ) -> None:
+        """Audit of disclosures and failed checks; the opt-in to status SMS."""
+        for action in reponse.actions:
+            if action.type == ECHEC_CONTROLE and action.cible:
+                session.add(
+                    EchecControle(
+                        numero_empreinte=self._empreinte(action.cible),
+                        conversation_id=conversation.id or 0,
+                        horodatage=maintenant,
+                    )
+                )
+                journal.info("controle d'identite en echec canal=%s", canal)
+                continue
+            if action.type not in (DIVULGUER, ALERTE) or not action.cible:
+                continue
+            dossier = session.exec(select(Dossier).where(Dossier.numero == action.cible)).first()
+            if dossier is None:
+                continue
+            if action.type == DIVULGUER:
+                session.add(
+                    Divulgation(
+                        horodatage=maintenant,
+                        canal=canal,
+                        dossier_id=dossier.id or 0,
+                        conversation_id=conversation.id or 0,
+                        methode=action.motif or "",
+                    )
+                )
+            elif self._divulgue_ici(session, dossier, conversation):
+                # Only someone who was told this file's status may choose its SMS alerts.
+                dossier.alerte_sms = action.motif == "oui"
+                session.add(dossier)
+
+    @staticmethod
+    def _divulgue_ici(session: Session, dossier: Dossier, conversation: Conversation) -> bool:
+        return (
+            session.exec(
+                select(Divulgation.id).where(
+                    Divulgation.dossier_id == dossier.id,
+                    Divulgation.conversation_id == conversation.id,
+                )
+            ).first()
+            is not None
+        )
+
     def _pour_desabonne(self, reponse: Reponse) -> Reponse:
         """After STOP, only an emergency gets a full answer; anything else, how to come back."""
-        if reponse.intention in ("urgence", "stop"):
+        if reponse.intention in ("urgence", "stop") or not reponse.blocs:
             return reponse
         return Reponse(
             (Bloc("desabonne"),),
@@ -222,17 +367,35 @@ class ServiceDialogue:
             confiance=reponse.confiance,
         )
 
-    @staticmethod
     def _appliquer_actions(
-        reponse: Reponse, personne: Personne, conversation: Conversation
-    ) -> None:
+        self,
+        reponse: Reponse,
+        personne: Personne,
+        conversation: Conversation,
+        maintenant: dt.datetime,
+    ) -> Reponse:
+        """Carries out the engine's actions; a new handoff says when a person will answer."""
         for action in reponse.actions:
             if action.type == DESABONNER:
                 personne.desabonne = True
             elif action.type == REABONNER:
                 personne.desabonne = False
             elif action.type == TRANSMETTRE:
+                avant = conversation.transfert
+                conversation.transfert = transition(avant, DEMANDER)
                 conversation.priorite = max(conversation.priorite, action.priorite)
-                if conversation.transfert == TRANSFERT_BOT:
-                    conversation.transfert = "attente"
-                    conversation.motif_transfert = action.motif
+                if avant != BOT:
+                    continue
+                conversation.motif_transfert = action.motif
+                conversation.attente_depuis = maintenant
+                if action.motif != "urgence":
+                    ouvert = self.horaires.est_ouvert(maintenant)
+                    quand = Bloc(
+                        "attente_conseiller",
+                        donnees={
+                            "ouvert": ouvert,
+                            "reprise": self.horaires.prochaine_ouverture(maintenant),
+                        },
+                    )
+                    reponse = replace(reponse, blocs=(*reponse.blocs, quand))
+        return reponse

@@ -6,12 +6,15 @@ without reading code.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import TemplateError
 
 from assistant.contenus import DOSSIER_CONTENUS, Catalogue, charger_catalogue
 from assistant.erreurs import ContenuInvalide
+from assistant.faits import DossierVu
 from assistant.gsm import encodage, nombre_segments, vers_gsm7
 from assistant.moteur import INTENTIONS_SUR_AIDE, NATURES_SANS_AIDE, Moteur
 from assistant.rendu import FAMILLES, SMS, Rendeur
@@ -41,9 +44,43 @@ def _reponses_a_verifier(catalogue: Catalogue) -> list[tuple[str, str, Reponse]]
     for identifiant, situation, numeros in [*situations, ("defaut", None, urgences.defaut)]:
         donnees = {"situation": situation, "numeros": [urgences.numeros[n] for n in numeros]}
         cas.append(("urgences.yaml", identifiant, Reponse((Bloc("urgence", donnees=donnees),))))
+    for aide in catalogue.aides:
+        for statut in catalogue.statuts:
+            bloc = Bloc("statut", aide, {"dossier": _dossier_exemple(aide, statut)})
+            cas.append(
+                ("statuts.yaml", f"{statut} ({aide})", Reponse((bloc, Bloc("alerte_question"))))
+            )
+    lundi = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+    for ouvert in (True, False):
+        attente = Bloc("attente_conseiller", donnees={"ouvert": ouvert, "reprise": lundi})
+        cas.append(
+            (
+                "phrases.yaml",
+                f"attente_conseiller ({ouvert})",
+                Reponse((Bloc("conseiller"), attente)),
+            )
+        )
     for nature in NATURES_SANS_AIDE:
         cas.append(("phrases.yaml", nature, moteur.reponse_simple(nature)))
     return cas
+
+
+def _dossier_exemple(aide: str, statut: str) -> DossierVu:
+    """A file as long as they get: three missing documents and a payment to come."""
+    return DossierVu(
+        numero="12345678",
+        aide=aide,
+        statut=statut,
+        pieces_manquantes=(
+            "Avis d'imposition 2025",
+            "Attestation de loyer",
+            "Relevé d'identité bancaire",
+        ),
+        prochain_versement_date=dt.date(2026, 12, 5),
+        prochain_versement_montant=Decimal("1033.32"),
+        organisme="CAF de la Gironde",
+        a_un_telephone=True,
+    )
 
 
 def verifier_rendus(catalogue: Catalogue) -> list[str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from assistant.base import creer_moteur_sql
+from assistant.boite_envoi import Expediteur
 from assistant.config import Parametres, lire_parametres
 from assistant.contenus import charger_catalogue
 from assistant.modeles import maintenant_utc
@@ -17,15 +19,33 @@ from assistant.moteur import Moteur
 from assistant.service import ServiceDialogue
 from canaux import simulateur, sms, supervision
 from canaux.contexte import Contexte
+from canaux.expedition import Expedition
 from canaux.metriques import Metriques
+from canaux.twilio_envoi import ExpediteurTwilio
 
 journal = logging.getLogger("relais.application")
+
+
+def expediteurs(parametres: Parametres) -> dict[str, Expediteur]:
+    """Who sends outbound messages, per channel, from the settings."""
+    resultat: dict[str, Expediteur] = {}
+    if "sms" in parametres.canaux_actifs:
+        twilio = ExpediteurTwilio(
+            parametres.twilio_account_sid,
+            parametres.twilio_auth_token,
+            parametres.twilio_numero,
+            api_url=parametres.twilio_api_url,
+            url_statut=parametres.relais_url_publique + "/canaux/sms/statut",
+        )
+        resultat["sms"] = resultat["whatsapp"] = twilio
+    return resultat
 
 
 def creer_application(
     parametres: Parametres | None = None,
     *,
     horloge: Callable[[], dt.datetime] = maintenant_utc,
+    expedier_en_fond: bool = True,
 ) -> FastAPI:
     parametres = parametres or lire_parametres()
     moteur_sql = creer_moteur_sql(parametres.database_url)
@@ -35,8 +55,18 @@ def creer_application(
         moteur_sql,
         horloge=horloge,
         cle_empreinte=parametres.relais_secret_key or "relais",
+        horaires=parametres.horaires,
     )
-    application = FastAPI(title="Relais", docs_url=None, redoc_url=None)
+    expedition = Expedition(moteur_sql, expediteurs(parametres), horloge=horloge)
+
+    @asynccontextmanager
+    async def cycle_de_vie(_application: FastAPI) -> AsyncIterator[None]:
+        if expedier_en_fond and expedition.expediteurs:
+            expedition.start()
+        yield
+        expedition.arreter()
+
+    application = FastAPI(title="Relais", docs_url=None, redoc_url=None, lifespan=cycle_de_vie)
     application.state.relais = Contexte(
         parametres=parametres,
         moteur_sql=moteur_sql,

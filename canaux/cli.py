@@ -38,6 +38,7 @@ def _service(args: argparse.Namespace) -> ServiceDialogue:
         Moteur.depuis_catalogue(_catalogue()),
         moteur_sql,
         cle_empreinte=parametres.relais_secret_key or "relais",
+        horaires=parametres.horaires,
     )
 
 
@@ -91,10 +92,9 @@ def comprendre(args: argparse.Namespace) -> int:
 
 
 def evaluer(args: argparse.Namespace) -> int:
+    from assistant.comprehension import Comprehenseur
     from assistant.evaluation import evaluer as noter
     from assistant.evaluation import lignes_rapport
-
-    from assistant.comprehension import Comprehenseur
 
     chemin = Path(args.fichier)
     try:

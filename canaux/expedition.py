@@ -30,11 +30,15 @@ class Expedition:
         self._fil: threading.Thread | None = None
 
     def start(self) -> None:
-        if self._fil is not None and self._fil.is_alive():
+        if self.en_marche:
             return
         self._arret.clear()
         self._fil = threading.Thread(target=self._boucle, name="relais-expedition", daemon=True)
         self._fil.start()
+
+    @property
+    def en_marche(self) -> bool:
+        return self._fil is not None and self._fil.is_alive()
 
     def arreter(self, delai: float = 30.0) -> None:
         self._arret.set()
@@ -47,8 +51,9 @@ class Expedition:
             try:
                 rapport = expedier(self.moteur_sql, self.expediteurs, self.horloge(), self.lot)
                 plein = rapport.traites >= self.lot
-            except Exception:
-                journal.exception("expedition: tour en echec")
+            except Exception as erreur:
+                # The type only: a database error's message quotes its parameters (text, number).
+                journal.error("expedition: tour en echec (%s)", type(erreur).__name__)
             # A full batch means more are due: go on at once.
             if not plein:
                 self._arret.wait(self.intervalle)

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from twilio.twiml.messaging_response import MessagingResponse
 
+from assistant.boite_envoi import enregistrer_statut
 from assistant.reponse import Bloc, Reponse
 from assistant.service import Entrant, Sortie
 from assistant.telephones import normaliser_telephone
@@ -72,3 +73,29 @@ async def recevoir(request: Request, ctx: Annotated[Contexte, Depends(contexte)]
         return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
     ctx.metriques.compter_tour(canal, tour, time.perf_counter() - debut)
     return twiml(tour.sorties)
+
+
+@routeur.post("/canaux/sms/statut")
+async def statut(request: Request, ctx: Annotated[Contexte, Depends(contexte)]) -> Response:
+    """Twilio's delivery status callback for a message sent from the outbox."""
+    parametres = ctx.parametres
+    requete = await lire_requete_twilio(
+        request, parametres.twilio_auth_token, parametres.relais_url_publique
+    )
+    if not requete.signature_valide:
+        journal.warning("statut SMS refusé : signature invalide")
+        return PlainTextResponse("Signature Twilio invalide.", status_code=403)
+    identifiant = requete.get("MessageSid").strip()
+    statut_twilio = requete.get("MessageStatus").strip()
+    if not identifiant or not statut_twilio:
+        return PlainTextResponse("Champs MessageSid et MessageStatus requis.", status_code=400)
+    connu = await run_in_threadpool(
+        enregistrer_statut,
+        ctx.moteur_sql,
+        identifiant,
+        statut_twilio,
+        requete.get("ErrorCode") or None,
+    )
+    if not connu:
+        journal.info("statut SMS pour un message inconnu")
+    return Response(status_code=204)

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from assistant.base import creer_moteur_sql, preparer_schema
 
-SCHEMA_PG = "relais_test"
+# One schema per test process: several test runs may share the server at once.
+SCHEMA_PG = f"relais_test_{os.getpid()}"
 RAISON_SANS_PG = "RELAIS_TEST_POSTGRES_URL n'est pas défini : tests PostgreSQL non joués"
 
 

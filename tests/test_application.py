@@ -51,6 +51,7 @@ def test_metriques_comptent_messages_intentions_segments(tmp_path):
         ({"RELAIS_CANAUX": "sms", "TWILIO_AUTH_TOKEN": "t"}, "RELAIS_URL_PUBLIQUE"),
         ({"DATABASE_URL": "oracle://x"}, "DATABASE_URL"),
         ({"TWILIO_API_URL": "ftp://x"}, "TWILIO_API_URL"),
+        ({"RELAIS_HORAIRES_CONSEILLERS": "lundi 9h-12h"}, "RELAIS_HORAIRES_CONSEILLERS"),
     ],
 )
 def test_une_configuration_incomplete_est_nommee(monkeypatch, variables, nommee):

@@ -85,7 +85,7 @@ def jouer(moteur: Moteur, *messages: str, etat: EtatDialogue | None = None):
         (["blabla"], ("incompris",), None),
         (["blabla", "blabla"], ("incompris_conseiller",), None),
         (["merci"], ("remerciement",), None),
-        (["ou en est mon dossier"], ("statut_dossier",), None),
+        (["ou en est mon dossier"], ("demande_numero",), None),
         (["j'ai droit a quoi"], ("orientation",), None),
         (["numero de la caf"], ("contact_general",), None),
         (["le rsa c est quoi", "numero de la caf"], ("contact",), "rsa"),
@@ -102,7 +102,7 @@ def test_le_menu_propose_des_choix_numerotes_et_un_chiffre_y_repond(moteur: Mote
     valeurs = [c.valeur for c in decision.reponse.choix]
     assert valeurs == ["menu:aide", "menu:dossier", "menu:orientation", "menu:conseiller"]
     assert jouer(moteur, "1", etat=decision.etat).reponse.natures == ("quelle_aide",)
-    assert jouer(moteur, "2", etat=decision.etat).reponse.natures == ("statut_dossier",)
+    assert jouer(moteur, "2", etat=decision.etat).reponse.natures == ("demande_numero",)
     conseiller = jouer(moteur, "4", etat=decision.etat).reponse
     assert conseiller.action(TRANSMETTRE) is not None
 

@@ -114,3 +114,40 @@ def test_deux_personnes_ont_deux_conversations(service: ServiceDialogue):
     service.traiter(Entrant("sms", NUMERO, "le rsa"))
     tour = service.traiter(Entrant("sms", "+33639980002", "et combien ?"))
     assert "646,52" not in tour.sorties[0].texte
+
+
+def test_apres_une_demande_de_conseiller_le_bot_se_tait(service: ServiceDialogue):
+    premier = service.traiter(Entrant("sms", NUMERO, "je veux parler a un conseiller"))
+    texte = " ".join(s.texte for s in premier.sorties)
+    assert "transmise" in texte and "vous repondra" in texte.replace("é", "e")
+    muet = service.traiter(Entrant("sms", NUMERO, "c'est quoi le RSA ?"))
+    assert muet.sorties == ()
+    urgent = service.traiter(Entrant("sms", NUMERO, "je veux me suicider"))
+    assert "3114" in urgent.sorties[0].texte
+    recus = [m for m in messages(service) if m.sens == "entrant"]
+    assert len(recus) == 3 and recus[1].intention == "info_aide"
+    with Session(service.moteur_sql) as session:
+        conversation = session.exec(select(Conversation)).one()
+    assert conversation.transfert == "attente" and conversation.motif_transfert == "demande"
+    assert conversation.priorite == 100  # the emergency raised it
+
+
+def test_hors_des_heures_on_dit_quand_un_conseiller_repondra(catalogue: Catalogue, moteur_sql):
+    samedi_soir = dt.datetime(2026, 12, 5, 19, 0, tzinfo=dt.UTC)
+    service = ServiceDialogue(
+        Moteur.depuis_catalogue(catalogue), moteur_sql, horloge=lambda: samedi_soir
+    )
+    tour = service.traiter(Entrant("sms", NUMERO, "conseiller"))
+    texte = " ".join(s.texte for s in tour.sorties)
+    sans_accents = texte.replace("é", "e").replace("à", "a")
+    assert "absents" in texte and "lundi 7 decembre a 9h" in sans_accents
+
+
+def test_une_conversation_rendue_au_bot_reprend(service: ServiceDialogue):
+    service.traiter(Entrant("sms", NUMERO, "conseiller"))
+    with Session(service.moteur_sql) as session:
+        conversation = session.exec(select(Conversation)).one()
+        conversation.transfert = "bot"
+        session.add(conversation)
+        session.commit()
+    assert "RSA" in service.traiter(Entrant("sms", NUMERO, "le rsa")).sorties[0].texte

@@ -12,8 +12,8 @@ from twilio.request_validator import RequestValidator
 from assistant.base import preparer_schema
 from assistant.config import Parametres
 from canaux.application import creer_application
+from tests.faux_twilio import JETON, SID
 
-JETON = "jeton-de-test-twilio"
 URL_PUBLIQUE = "https://relais.example.org"
 MAINTENANT = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
 
@@ -22,7 +22,7 @@ def parametres_de_test(url_base: str, **autres: str) -> Parametres:
     valeurs = {
         "database_url": url_base,
         "relais_url_publique": URL_PUBLIQUE,
-        "twilio_account_sid": "AC" + "0" * 32,
+        "twilio_account_sid": SID,
         "twilio_auth_token": JETON,
         "twilio_numero": "+33639989999",
         "relais_secret_key": "cle-de-test",
@@ -34,7 +34,9 @@ def parametres_de_test(url_base: str, **autres: str) -> Parametres:
 def client_de_test(
     url_base: str, horloge: Callable[[], dt.datetime] = lambda: MAINTENANT, **autres: str
 ) -> TestClient:
-    application = creer_application(parametres_de_test(url_base, **autres), horloge=horloge)
+    application = creer_application(
+        parametres_de_test(url_base, **autres), horloge=horloge, expedier_en_fond=False
+    )
     preparer_schema(application.state.relais.moteur_sql)
     return TestClient(application)
 

@@ -1,0 +1,78 @@
+import pytest
+
+from assistant.lexique import charger_lexique
+from assistant.normalisation import Normaliseur, simplifier
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> Normaliseur:
+    lexique = charger_lexique()
+    return Normaliseur(lexique.sms, lexique.remplissage, lexique.sauf_avant)
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("Élève ÇA Où", "eleve ca ou"),
+        ("cœur", "coeur"),
+        ("l'APL", "l apl"),
+        ("l’allocation", "l allocation"),
+        ("qu'est-ce que", "qu est ce que"),
+        ("aujourd'hui", "aujourd hui"),
+        ("quelqu'un", "quelqu un"),
+        ("  beaucoup   d'espaces\t", "beaucoup d espaces"),
+        ("RSA !!! ???", "rsa"),
+        ("ouiiiii", "oui"),
+        ("stoooop", "stop"),
+        ("allocation", "allocation"),
+        ("n° 1234567", "numero 1234567"),
+        ("500€", "500 euros"),
+    ],
+)
+def test_simplifier(texte: str, attendu: str) -> None:
+    assert " ".join(simplifier(texte).split()) == attendu
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("jai pas recu", "j ai pas recu"),
+        ("g pas compris", "j ai pas compris"),
+        ("c koi", "c est quoi"),
+        ("c'est quoi", "c est quoi"),
+        ("kel montant", "quel montant"),
+        ("cb par mois", "combien par mois"),
+        ("pk ya rien", "pourquoi il y a rien"),
+        ("pq pas", "pourquoi pas"),
+        ("bjr", "bonjour"),
+        ("slt", "salut"),
+        ("mrc bcp", "merci beaucoup"),
+        ("mci", "merci"),
+        ("tt ds ns vs", "tout dans nous vous"),
+        ("dac", "d accord"),
+        ("chui au chomage", "je suis au chomage"),
+        ("jsuis seule", "je suis seule"),
+        ("svp", "svp"),
+        ("stp", "stp"),
+        ("mdr trop bien", "trop bien"),
+        ("qqn", "quelqu un"),
+        ("euh je voudrais euh savoir", "je voudrais savoir"),
+        ("ben alors bah oui", "oui"),
+        ("du coup en fait le rsa", "le rsa"),
+        ("Bjr, jai 1 question stp !!", "bonjour j ai 1 question stp"),
+    ],
+)
+def test_normaliser(normaliser: Normaliseur, texte: str, attendu: str) -> None:
+    assert normaliser(texte).texte == attendu
+
+
+def test_tokens_et_question(normaliser: Normaliseur) -> None:
+    resultat = normaliser("c koi l'apl ?")
+    assert resultat.tokens == ("c", "est", "quoi", "l", "apl")
+    assert resultat.question
+    assert not normaliser("bonjour").question
+
+
+def test_normaliser_est_stable(normaliser: Normaliseur) -> None:
+    une_fois = normaliser("Jai pa reçu l'APL, c koi le pb ?").texte
+    assert normaliser(une_fois).texte == une_fois
