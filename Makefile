@@ -14,7 +14,9 @@ $(INSTALLE): pyproject.toml
 
 run: $(INSTALLE)
 	$(BIN)/relais base preparer
-	$(BIN)/relais chat
+	$(BIN)/relais demo
+	@echo "Simulateur : http://127.0.0.1:8000/simulateur  -  console : http://127.0.0.1:8000/console"
+	$(BIN)/relais serve --host 127.0.0.1 --port 8000
 
 test: $(INSTALLE)
 	$(BIN)/ruff check assistant canaux tests benchmarks

@@ -186,11 +186,7 @@ def charger_catalogue(dossier: Path = DOSSIER_CONTENUS) -> Catalogue:
                         f"{numero} absent de numeros"
                     )
 
-    phrases: dict[str, Any] = {}
-    try:
-        phrases = dict(_lire_yaml(dossier / "phrases.yaml") or {})
-    except ContenuInvalide as erreur:
-        problemes.extend(erreur.problemes)
+    phrases = _charger_phrases(dossier, problemes)
 
     statuts = _charger_statuts(dossier, problemes)
 
@@ -204,6 +200,22 @@ def charger_catalogue(dossier: Path = DOSSIER_CONTENUS) -> Catalogue:
         statuts=statuts,
         dossier=dossier,
     )
+
+
+def _charger_phrases(dossier: Path, problemes: list[str]) -> dict[str, Any]:
+    """`phrases.yaml`, then `phrases_<channel>.yaml`: one set of keys, none defined twice."""
+    phrases: dict[str, Any] = {}
+    for chemin in [dossier / "phrases.yaml", *sorted(dossier.glob("phrases_*.yaml"))]:
+        try:
+            contenu = _lire_yaml(chemin) or {}
+        except ContenuInvalide as erreur:
+            problemes.extend(erreur.problemes)
+            continue
+        for cle, valeur in contenu.items():
+            if cle in phrases:
+                problemes.append(f"{chemin.name}: {cle}: déjà défini dans un autre fichier")
+            phrases[cle] = valeur
+    return phrases
 
 
 def _charger_statuts(dossier: Path, problemes: list[str]) -> dict[str, Statut]:

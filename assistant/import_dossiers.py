@@ -72,6 +72,11 @@ _NUMERO = re.compile(r"[A-Za-z0-9-]{5,20}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTANT = re.compile(r"\d{1,8}(?:[.,]\d{1,2})?")
 _ESPACES = str.maketrans("", "", " \u00a0\u202f")
+_CAUSES: tuple[tuple[type[OSError], str], ...] = (
+    (FileNotFoundError, "fichier introuvable"),
+    (IsADirectoryError, "c'est un dossier"),
+    (PermissionError, "lecture non autorisée"),
+)
 
 
 class FichierIllisible(RelaisErreur):
@@ -301,7 +306,10 @@ def _enregistrements(chemin: Path) -> Generator[tuple[int, list[str]]]:
                 if any(cellule.strip() for cellule in cellules):
                     yield debut, cellules
     except OSError as erreur:
-        raison = f"impossible de lire le fichier {chemin} ({erreur.strerror})"
+        cause = next(
+            (texte for genre, texte in _CAUSES if isinstance(erreur, genre)), erreur.strerror
+        )
+        raison = f"impossible de lire le fichier {chemin} ({cause})"
         raise FichierIllisible(None, raison) from erreur
 
 
@@ -520,19 +528,43 @@ def commande_importer(chemin: Path) -> int:
 
     moteur_sql = creer_moteur_sql(lire_parametres().database_url)
     try:
-        preparer_schema(moteur_sql)
-        rapport = importer(chemin, moteur_sql, maintenant_utc())
-    except SQLAlchemyError as erreur:
-        # The driver's message may quote row values (phone numbers): only its kind is logged.
-        journal.error("import des dossiers interrompu : %s", type(erreur).__name__)
-        print(
-            "Import impossible : la base de données est injoignable ou a refusé l'écriture. "
-            "Aucun dossier n'a été modifié.",
-            file=sys.stderr,
-        )
-        return 1
+        try:
+            preparer_schema(moteur_sql)
+            rapport = importer(chemin, moteur_sql, maintenant_utc())
+        except SQLAlchemyError as erreur:
+            # The driver's message may quote row values (phone numbers): only its kind is logged.
+            journal.error("import des dossiers interrompu : %s", type(erreur).__name__)
+            print(
+                "Import impossible : la base de données est injoignable ou a refusé l'écriture. "
+                "Aucun dossier n'a été modifié.",
+                file=sys.stderr,
+            )
+            return 1
+        for ligne in rapport.lignes():
+            print(ligne)
+        if rapport.changements_statut:
+            _notifier(moteur_sql, rapport)
+        return 0 if rapport.accepte else 1
     finally:
         moteur_sql.dispose()
-    for ligne in rapport.lignes():
-        print(ligne)
-    return 0 if rapport.accepte else 1
+
+
+def _notifier(moteur_sql: Engine, rapport: RapportImport) -> None:
+    """The SMS to people who asked to hear of a change of their file's status."""
+    from assistant.contenus import charger_catalogue
+    from assistant.modeles import maintenant_utc
+    from assistant.notifications import notifier_changements
+    from assistant.rendu import Rendeur
+
+    try:
+        nombre = notifier_changements(
+            moteur_sql, Rendeur(charger_catalogue()), rapport.changements_statut, maintenant_utc()
+        )
+    except SQLAlchemyError as erreur:
+        journal.error("notifications non deposees : %s", type(erreur).__name__)
+        print(
+            "Les dossiers sont importés, mais les SMS de changement n'ont pas pu être préparés.",
+            file=sys.stderr,
+        )
+        return
+    print(f"{nombre} SMS de changement de statut en file d'envoi.")

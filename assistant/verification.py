@@ -50,6 +50,10 @@ def _reponses_a_verifier(catalogue: Catalogue) -> list[tuple[str, str, Reponse]]
             cas.append(
                 ("statuts.yaml", f"{statut} ({aide})", Reponse((bloc, Bloc("alerte_question"))))
             )
+            notification = Bloc("notification", aide, {**bloc.donnees, "ancien_statut": "recu"})
+            cas.append(
+                ("statuts.yaml", f"notification {statut} ({aide})", Reponse((notification,)))
+            )
     lundi = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
     for ouvert in (True, False):
         attente = Bloc("attente_conseiller", donnees={"ouvert": ouvert, "reprise": lundi})

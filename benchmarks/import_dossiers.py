@@ -20,6 +20,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,7 @@ def main() -> None:
                 preparer_schema(moteur)
                 for i, (_, fichier) in enumerate(etapes):
                     duree, pic, rapport = mesurer(
-                        lambda f=fichier, m=moteur: importer(f, m, MAINTENANT), tracer
+                        partial(importer, fichier, moteur, MAINTENANT), tracer
                     )
                     assert rapport.accepte, rapport.lignes()[:3]
                     if not tracer:

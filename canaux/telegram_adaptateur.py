@@ -18,6 +18,7 @@ from telegram import (
     Bot,
     CallbackQuery,
     ChatMemberUpdated,
+    Contact,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -135,7 +136,7 @@ def texte_pour_le_moteur(texte: str) -> str:
     """`/menu` or `/menu@RelaisBot` -> "menu"; an unknown `/aide rsa` reads as "aide rsa"."""
     if not texte.startswith("/"):
         return texte
-    commande = texte[1:].split(maxsplit=1)[0] if texte[1:].strip() else ""
+    commande = (texte[1:].split(maxsplit=1) or [""])[0]
     nom = commande.split("@", 1)[0].lower()
     return COMMANDES.get(nom, texte[1:])
 
@@ -183,7 +184,7 @@ class AdaptateurTelegram:
                 await self._envoyer(adresse, [Sortant(self.phrases.groupe, repli="")])
             return
         if message.contact is not None:
-            await self._contact(update_id, message)
+            await self._contact(update_id, message, message.contact)
         elif message.text is not None:
             texte = texte_pour_le_moteur(message.text)
             await self._tour(Entrant(CANAL, adresse, texte, id_externe=str(update_id)))
@@ -218,10 +219,9 @@ class AdaptateurTelegram:
             entrant = Entrant(CANAL, adresse, "", id_externe=str(update_id), choix=requete.data)
         await self._tour(entrant)
 
-    async def _contact(self, update_id: int, message: Message) -> None:
+    async def _contact(self, update_id: int, message: Message, contact: Contact) -> None:
         """A shared contact is a verified phone only when it is the sender's own."""
-        adresse, contact = str(message.chat.id), message.contact
-        assert contact is not None
+        adresse = str(message.chat.id)
         expediteur = message.from_user
         if expediteur is None or contact.user_id != expediteur.id:
             autre = Sortant(self.phrases.contact_autre, self._clavier_contact(), repli="")

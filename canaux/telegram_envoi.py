@@ -89,7 +89,7 @@ def marquer_injoignable(moteur_sql: Engine, adresse: str, injoignable: bool = Tr
         personne.injoignable = injoignable
         session.add(personne)
         session.commit()
-    journal.info("personne %s injoignable=%s", personne.id, injoignable)
+        journal.info("personne %s injoignable=%s", personne.id, injoignable)
 
 
 def telephone_verifie(moteur_sql: Engine, adresse: str) -> bool:

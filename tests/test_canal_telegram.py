@@ -52,17 +52,20 @@ def faux() -> Iterator[FauxTelegram]:
 
 
 def parametres_telegram(url_base: str, faux: FauxTelegram, **autres: str):
-    return parametres_de_test(
-        url_base,
-        telegram_bot_token=JETON,
-        telegram_secret=SECRET,
-        telegram_api_url=faux.url,
+    valeurs = {
+        "telegram_bot_token": JETON,
+        "telegram_secret": SECRET,
+        "telegram_api_url": faux.url,
         **autres,
-    )
+    }
+    return parametres_de_test(url_base, **valeurs)
 
 
 def application(url_base: str, faux: FauxTelegram):
-    app = creer_application(parametres_telegram(url_base, faux), horloge=lambda: MAINTENANT)
+    # No background outbox worker: the tests run the outbox themselves.
+    app = creer_application(
+        parametres_telegram(url_base, faux), horloge=lambda: MAINTENANT, expedier_en_fond=False
+    )
     app.include_router(telegram.routeur)
     preparer_schema(app.state.relais.moteur_sql)
     return app
@@ -416,6 +419,16 @@ def test_le_contact_d_un_autre_est_refuse(
     assert stockes(moteur_de(client)) == []
 
 
+def test_un_numero_illisible_n_est_pas_lie(
+    client: TestClient, faux: FauxTelegram, phrases: dict[str, Any]
+):
+    envoyer(client, message(**contact(CHAT, telephone="12")))
+    (envoi,) = faux.envoyes
+    assert envoi["text"] == phrases["contact_invalide"]
+    assert envoi["reply_markup"] == {"remove_keyboard": True}
+    assert personne(moteur_de(client)) is None
+
+
 def test_une_fois_le_telephone_lie_le_bouton_n_est_plus_propose(
     client: TestClient, faux: FauxTelegram, phrases: dict[str, Any]
 ):
@@ -574,9 +587,7 @@ def relire(moteur_sql: Engine, envoi: Envoi) -> Envoi:
         return relu
 
 
-def test_l_expediteur_envoie_et_rend_un_identifiant_unique(
-    moteur_sql: Engine, faux: FauxTelegram
-):
+def test_l_expediteur_envoie_et_rend_un_identifiant_unique(moteur_sql: Engine, faux: FauxTelegram):
     envoi = deposer_pour(moteur_sql)
     identifiant = ExpediteurTelegram(JETON, moteur_sql, api_url=faux.url).envoyer(envoi)
     assert faux.envoyes == [{"chat_id": str(CHAT), "text": "Votre dossier a changé."}]
@@ -650,7 +661,7 @@ def test_une_api_injoignable_est_un_echec_transitoire_sans_le_jeton(moteur_sql: 
 
 
 def parametres_demarrage(faux: FauxTelegram, **autres: str):
-    return parametres_telegram("sqlite://", faux, **autres)
+    return parametres_telegram("sqlite://", faux, **{"relais_canaux": "telegram", **autres})
 
 
 async def test_le_demarrage_declare_le_webhook_et_les_commandes(

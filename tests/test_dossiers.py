@@ -339,6 +339,7 @@ def test_fichier_pas_en_utf8_ni_lisible(moteur_sql: Engine, tmp_path: Path):
     absent = importer(tmp_path / "absent.csv", moteur_sql, MAINTENANT)
     assert absent.rejets[0].ligne is None
     assert "impossible de lire le fichier" in str(absent.rejets[0])
+    assert "fichier introuvable" in str(absent.rejets[0])
     assert dossiers(moteur_sql) == {}
 
 
@@ -457,6 +458,7 @@ def test_commande_importer(tmp_path: Path):
     assert resultat.stdout.splitlines() == [
         "Import terminé : 0 ajouté(s), 1 mis à jour, 1 inchangé(s), 0 rejeté.",
         "1 changement(s) de statut.",
+        "0 SMS de changement de statut en file d'envoi.",  # nobody asked for one
     ]
 
     mauvais = ecrire_csv(tmp_path / "ko.csv", CLAUDE, "2000004,rsa,recu,06 12,,Nom Secret,,,,,,,")
@@ -473,7 +475,7 @@ def test_commande_importer(tmp_path: Path):
 @pytest.mark.parametrize(
     ("contenu", "attendu"),
     [
-        (None, "impossible de lire le fichier"),
+        (None, "fichier introuvable"),
         (b"numero,aide\n1234567,rsa\n", "ligne 1 : colonne(s) obligatoire(s) absente(s) : statut"),
         (b"numero,aide,statut\n1234567,rsa,re\xe7u\n", "ligne 2 : le fichier n'est pas encod"),
     ],

@@ -1,0 +1,77 @@
+"""A short SMS to a person who opted in, when an import changes their file's status.
+
+Proactive messages go through the outbox, which holds them during quiet hours and drops
+them for a person who said STOP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from assistant.boite_envoi import deposer
+from assistant.dossiers import Dossier
+from assistant.import_dossiers import ChangementStatut
+from assistant.modeles import Conversation, Personne
+from assistant.rendu import SMS, Rendeur
+from assistant.reponse import Bloc, Reponse
+from assistant.service import vue_dossier
+
+journal = logging.getLogger("relais.notifications")
+
+
+def notifier_changements(
+    moteur_sql: Engine,
+    rendeur: Rendeur,
+    changements: Iterable[ChangementStatut],
+    maintenant: dt.datetime,
+) -> int:
+    """Queues one SMS per status change of a file whose holder opted in; returns how many."""
+    deposees = 0
+    with Session(moteur_sql) as session:
+        for changement in changements:
+            dossier = session.get(Dossier, changement.dossier_id)
+            if dossier is None or not dossier.alerte_sms or not dossier.telephone:
+                continue
+            personne = _personne_sms(session, dossier.telephone)
+            bloc = Bloc(
+                "notification",
+                dossier.aide,
+                {"dossier": vue_dossier(dossier), "ancien_statut": changement.ancien_statut},
+            )
+            texte = rendeur.rendre(Reponse((bloc,)), SMS)
+            deposer(
+                session,
+                personne,
+                texte,
+                proactif=True,
+                maintenant=maintenant,
+                conversation_id=_conversation_ouverte(session, personne),
+            )
+            deposees += 1
+        session.commit()
+    journal.info("notifications de changement de statut deposees: %d", deposees)
+    return deposees
+
+
+def _personne_sms(session: Session, telephone: str) -> Personne:
+    personne = session.exec(
+        select(Personne).where(Personne.canal == "sms", Personne.adresse == telephone)
+    ).first()
+    if personne is None:
+        personne = Personne(canal="sms", adresse=telephone, telephone=telephone)
+        session.add(personne)
+        session.flush()
+    return personne
+
+
+def _conversation_ouverte(session: Session, personne: Personne) -> int | None:
+    return session.exec(
+        select(Conversation.id)
+        .where(Conversation.personne_id == personne.id, Conversation.transfert != "clos")
+        .order_by(col(Conversation.id).desc())
+    ).first()
