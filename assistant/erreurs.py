@@ -19,3 +19,7 @@ class ContenuInvalide(RelaisErreur):
 
 class BaseIndisponible(RelaisErreur):
     """The database cannot be reached."""
+
+
+class BaseEnRetard(RelaisErreur):
+    """The database schema is older than the code: `relais base preparer` upgrades it."""

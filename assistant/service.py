@@ -241,10 +241,12 @@ class ServiceDialogue:
         return Tour(recu.conversation_id, None, sorties, rejoue=True)
 
     def _personne(self, session: Session, entrant: Entrant) -> Personne:
+        # Locking the person serialises the turns of one person across processes, even
+        # before a conversation exists to lock.
         personne = session.exec(
-            select(Personne).where(
-                Personne.canal == entrant.canal, Personne.adresse == entrant.adresse
-            )
+            select(Personne)
+            .where(Personne.canal == entrant.canal, Personne.adresse == entrant.adresse)
+            .with_for_update()
         ).first()
         if personne is None:
             telephone = entrant.adresse if entrant.canal in CANAUX_TELEPHONE else None

@@ -129,9 +129,21 @@ def serve(args: argparse.Namespace) -> int:
 
     from canaux.application import creer_application
 
+    # Built once here so that a bad setting stops start-up with its sentence, in any case.
     application = creer_application()
     print(f"Relais écoute sur http://{args.host}:{args.port}/ (simulateur : /simulateur)")
-    uvicorn.run(application, host=args.host, port=args.port, log_level="warning")
+    if args.workers > 1:
+        # Each worker process builds its own application from the same settings.
+        uvicorn.run(
+            "canaux.application:creer_application",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(application, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -163,6 +175,7 @@ def construire_analyseur() -> argparse.ArgumentParser:
     p = commandes.add_parser("serve", help="l'application web (webhooks, simulateur, console)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="processus (PostgreSQL conseillé)")
     p.set_defaults(executer=serve)
 
     dossiers = commandes.add_parser("dossiers", help="les dossiers des demandeurs")
