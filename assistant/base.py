@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from typing import Any
 
 from sqlalchemy import event
@@ -10,9 +12,11 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 # Importing the modules registers their tables with SQLModel.metadata.
-from assistant import audit, boite_envoi, dossiers, modeles  # noqa: F401
+from assistant import appels, audit, boite_envoi, conseillers, console_modeles, dossiers, modeles  # noqa: F401
 
 URL_PAR_DEFAUT = "sqlite:///relais.db"
+ATTENTE_SQLITE = 30.0  # seconds a transaction may wait for the write lock
+_TOUR_PRIS = "relais_tour_sqlite"
 
 
 def url_sqlalchemy(url: str) -> str:
@@ -27,12 +31,49 @@ def creer_moteur_sql(url: str = URL_PAR_DEFAUT) -> Engine:
     url = url_sqlalchemy(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    options: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": ATTENTE_SQLITE}
+    }
     if url in ("sqlite://", "sqlite:///:memory:"):
         options["poolclass"] = StaticPool
+    else:
+        # One connection per thread that may run a transaction (the web server's thread pool
+        # has 40): a thread short of a connection would wait in the pool's unordered queue.
+        options |= {"pool_size": 20, "max_overflow": 40}
     moteur = create_engine(url, **options)
     _transactions_sqlite_exclusives(moteur)
     return moteur
+
+
+class _FileDAttente:
+    """A lock handed to its waiters in their order of arrival (threading.Lock is not)."""
+
+    def __init__(self) -> None:
+        self._garde = threading.Lock()
+        self._attente: deque[threading.Event] = deque()
+        self._libre = True
+
+    def prendre(self, delai: float) -> bool:
+        with self._garde:
+            if self._libre:
+                self._libre = False
+                return True
+            signal = threading.Event()
+            self._attente.append(signal)
+        if signal.wait(delai):
+            return True
+        with self._garde:
+            if signal.is_set():
+                return True
+            self._attente.remove(signal)
+            return False
+
+    def rendre(self) -> None:
+        with self._garde:
+            if self._attente:
+                self._attente.popleft().set()
+            else:
+                self._libre = True
 
 
 def _transactions_sqlite_exclusives(moteur: Engine) -> None:
@@ -40,7 +81,13 @@ def _transactions_sqlite_exclusives(moteur: Engine) -> None:
 
     Two turns for one person then run one after the other instead of failing on a
     lock upgrade; this is the SQLAlchemy-documented recipe for pysqlite.
+
+    Within one process, transactions also queue in order of arrival before BEGIN: SQLite's
+    busy handler retries after sleeps growing to 100 ms, so under load a waiting thread
+    keeps losing the lock to the one that has just committed, for seconds. The turn is
+    handed back when the connection returns to the pool, after its COMMIT or ROLLBACK.
     """
+    file = _FileDAttente()
 
     @event.listens_for(moteur, "connect")
     def _connexion(connexion: Any, _record: Any) -> None:
@@ -48,11 +95,23 @@ def _transactions_sqlite_exclusives(moteur: Engine) -> None:
         curseur = connexion.cursor()
         curseur.execute("PRAGMA foreign_keys=ON")
         curseur.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL syncs the log at checkpoints instead of at every commit: a crash
+        # of the process loses nothing, a power cut may lose the last turns, never the
+        # consistency of the file. FULL cost one fsync (several ms) inside the write lock.
+        curseur.execute("PRAGMA synchronous=NORMAL")
         curseur.close()
 
     @event.listens_for(moteur, "begin")
     def _debut(connexion: Any) -> None:
+        if not connexion.info.get(_TOUR_PRIS):
+            # Past the wait, go on anyway: SQLite's own timeout then decides, as before.
+            connexion.info[_TOUR_PRIS] = file.prendre(ATTENTE_SQLITE)
         connexion.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(moteur, "checkin")
+    def _retour(_connexion: Any, enregistrement: Any) -> None:
+        if enregistrement.info.pop(_TOUR_PRIS, False):
+            file.rendre()
 
 
 def preparer_schema(moteur: Engine) -> None:

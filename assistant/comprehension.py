@@ -1,10 +1,11 @@
 """Understanding a citizen's message: intent, aid, confidence and entities.
 
 The message is normalised (SMS spellings, accents, fillers), its unknown words are put
-back on the known vocabulary, then phrases are found, the longest first: the words of
-each aid (`contenus/aides/*.yaml`), the cues of each intent (`contenus/lexique.yaml`),
-the organisms. Distress is checked before all of it. The intent is the one whose cues
-weigh most, with the rules below for what the cues alone cannot tell.
+back on the known vocabulary (except names: "j'habite à Bourges" keeps its town), then
+phrases are found, the longest first: the words of each aid (`contenus/aides/*.yaml`),
+the cues of each intent (`contenus/lexique.yaml`), the organisms. Distress is checked
+before all of it. The intent is the one whose cues weigh most, with the rules below for
+what the cues alone cannot tell.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from assistant.contenus import DOSSIER_CONTENUS, Catalogue
 from assistant.detresse import DetecteurDetresse
 from assistant.entites import extraire_entites
 from assistant.lexique import Lexique, charger_lexique
-from assistant.normalisation import Normaliseur
+from assistant.normalisation import Normaliseur, simplifier
 from assistant.orthographe import Correcteur, PhrasesApprochees
 from assistant.reperage import IndexPhrases, Reperage, Sens, racine
 
@@ -46,6 +47,7 @@ INTENTIONS_SUR_UNE_AIDE = frozenset(
 )
 # Intents where topical cues alone may name the aid ("c'est quoi la mutuelle").
 _INTENTIONS_PAR_INDICES = INTENTIONS_SUR_UNE_AIDE - {"statut_dossier"}
+_SUR_UNE_AIDE_OU_UN_ORGANISME = INTENTIONS_SUR_UNE_AIDE | {"contact"}
 # Order of preference when two intents weigh the same.
 _PREFERENCE = (
     "stop",
@@ -64,6 +66,8 @@ _PREFERENCE = (
     "hors_sujet",
 )
 _CONVERSATION = frozenset({"salutation", "remerciement", "menu", "hors_sujet"})
+# An aid the person already gets ("je suis au rsa, et la css ?") weighs this much.
+_POIDS_AIDE_DEJA_PERCUE = 0.5
 # Two aids whose scores are this close are both offered.
 _ECART_CANDIDATES = 0.8
 # One strong cue for a person ("un conseiller") wins over any question asked with it.
@@ -72,7 +76,11 @@ _BONUS_NUMERO_DOSSIER = 4.0
 _BONUS_DATE = 1.0
 # A contact cue with no organism nor aid named ("acheter un telephone") weighs less.
 _FACTEUR_CONTACT_SANS_ORGANISME = 0.5
+# ... and with one ("un rdv a la mdph"), more than a question asked with it.
+_BONUS_CONTACT_ORGANISME = 1.0
 _MOTS_DANS_UN_MOTIF = re.compile(r"[a-z]{4,}")
+_FIN_DE_PHRASE = re.compile(r"[.!?;:\n]+")
+_MOT_ECRIT = re.compile(r"[^\W\d_]+")
 # A word shared by the names of this many aids at most is worth a "which one?".
 _MAX_CANDIDATES_PAR_TETE = 4
 
@@ -89,6 +97,8 @@ class _Lecture:
     reste: list[str] = field(default_factory=list)
     # Aids whose name starts with a word left alone in the message ("la prime").
     tetes: tuple[str, ...] = ()
+    # The message follows up on the previous one ("et pour 2 enfants ?").
+    relance: bool = False
 
 
 def _ajouter(scores: dict[str, float], cle: str, poids: float) -> None:
@@ -137,6 +147,18 @@ class Comprehenseur:
             ajouter(organisme, Sens("organisme"))
         for politesse in lexique.politesse:
             ajouter(politesse, Sens("politesse"))
+        for neutre in lexique.neutres:
+            ajouter(neutre, Sens("neutre"))
+        # "la caf de Marseille": after an organism and "de", a name.
+        avant_un_nom = [*lexique.avant_un_nom]
+        avant_un_nom += [f"{o} {de}" for o in lexique.organismes for de in ("de", "d")]
+        self._avant_un_nom = {self._mots(p) for p in avant_un_nom}
+        self._avant_un_nom_propre = {self._mots(p) for p in lexique.avant_un_nom_propre}
+        self._deja_percue = {self._mots(p) for p in lexique.deja_percue}
+        self._relances = {self._mots(p) for p in lexique.relances}
+        self._longueur_avant_nom = max(
+            (len(p) for p in self._avant_un_nom | self._avant_un_nom_propre), default=0
+        )
         self._seuls = {
             " ".join(self._mots(phrase)): intention
             for intention, phrases in lexique.seuls.items()
@@ -171,7 +193,7 @@ class Comprehenseur:
 
     def comprendre(self, texte: str) -> Comprehension:
         normal = self._normaliseur(texte)
-        mots = self._correcteur.corriger(normal.tokens)
+        mots = self._correcteur.corriger(normal.tokens, self._noms(texte, normal.tokens))
         trouvees = extraire_entites(texte)
         entites = Entites(trouvees.numero_dossier, trouvees.date_naissance)
 
@@ -180,8 +202,13 @@ class Comprehenseur:
         if detresse:
             return Comprehension("urgence", None, 0.9, entites, (), detresse.situation)
 
+        # "je peux encore toucher" is "je peux toucher".
+        mots = tuple(m for m in mots if m not in self.lexique.incises)
         reperages = self._reperer(mots)
         lecture = self._lire(mots, reperages, normal.texte)
+        if not lecture.aides and self._detresse.question_sur_un_numero(mots):
+            # "le 115 c'est gratuit ?": what an emergency number is.
+            return Comprehension("info_aide", None, 0.7, entites)
         seul = self._seuls.get(self._sans_politesse(mots, reperages))
         if seul and not lecture.aides:
             return Comprehension(seul, None, 0.9, entites)
@@ -193,6 +220,27 @@ class Comprehenseur:
         if entites.date_naissance:
             _ajouter(lecture.intentions, "statut_dossier", _BONUS_DATE)
         return self._decider(lecture, entites, normal.question)
+
+    def _noms(self, texte: str, mots: tuple[str, ...]) -> set[int]:
+        """Positions of the words that name a person or a place: never corrected."""
+        majuscules: set[str] = set()
+        lettres = [c for c in texte if c.isalpha()]
+        if sum(c.isupper() for c in lettres) * 2 < len(lettres):
+            # Not all in capitals: a capital inside a sentence marks a name.
+            for phrase in _FIN_DE_PHRASE.split(texte):
+                for ecrit in _MOT_ECRIT.findall(phrase)[1:]:
+                    if len(ecrit) >= 3 and ecrit[0].isupper() and ecrit[1:].islower():
+                        majuscules.update(simplifier(ecrit).split())
+        positions = set()
+        for position in range(1, len(mots)):
+            for longueur in range(1, min(self._longueur_avant_nom, position) + 1):
+                avant = mots[position - longueur : position]
+                if avant in self._avant_un_nom or (
+                    avant in self._avant_un_nom_propre and mots[position] in majuscules
+                ):
+                    positions.add(position)
+                    break
+        return positions
 
     def _reperer(self, mots: tuple[str, ...]) -> list[Reperage]:
         reperages = self._index.reperer(mots)
@@ -225,6 +273,7 @@ class Comprehenseur:
 
     def _lire(self, mots: tuple[str, ...], reperages: list[Reperage], texte: str) -> _Lecture:
         lecture = _Lecture()
+        lecture.relance = any(mots[: len(debut)] == debut for debut in self._relances)
         for intention, motifs in self.lexique.motifs_intentions.items():
             for motif, poids in motifs:
                 if motif.search(texte):
@@ -234,10 +283,13 @@ class Comprehenseur:
             couverts[reperage.debut : reperage.fin] = [True] * (reperage.fin - reperage.debut)
             genres = {s.genre for s in reperage.sens}
             aides = [s.cible for s in reperage.sens if s.genre == "aide"]
+            poids = 1.0 / len(aides) if aides else 0.0
+            if aides and self._deja_percue_avant(mots, reperage.debut):
+                poids *= _POIDS_AIDE_DEJA_PERCUE
             for aide in aides:
-                _ajouter(lecture.aides, aide, 1.0 / len(aides))
+                _ajouter(lecture.aides, aide, poids)
                 if "organisme" not in genres:
-                    _ajouter(lecture.aides_hors_organismes, aide, 1.0 / len(aides))
+                    _ajouter(lecture.aides_hors_organismes, aide, poids)
             for sens in reperage.sens:
                 if sens.genre == "indice":
                     _ajouter(lecture.indices, sens.cible, 1.0)
@@ -256,6 +308,12 @@ class Comprehenseur:
                     lecture.tetes = tuple(sorted(par_tete))
                     break
         return lecture
+
+    def _deja_percue_avant(self, mots: tuple[str, ...], debut: int) -> bool:
+        return any(
+            mots[max(0, debut - longueur) : debut] in self._deja_percue
+            for longueur in range(1, min(debut, 6) + 1)
+        )
 
     def _choisir_aides(self, scores: dict[str, float], indices: dict[str, float]) -> list[str]:
         if not scores:
@@ -279,6 +337,7 @@ class Comprehenseur:
         if "contact" in intentions and lecture.organisme:
             # "horaires du ccas": the organism is a place to reach, not an aid.
             aides_nommees = lecture.aides_hors_organismes
+            intentions["contact"] += _BONUS_CONTACT_ORGANISME
         elif "contact" in intentions and not lecture.aides:
             intentions["contact"] *= _FACTEUR_CONTACT_SANS_ORGANISME
         aides = self._choisir_aides(aides_nommees, lecture.indices)
@@ -314,7 +373,14 @@ class Comprehenseur:
 
         intention = _meilleur(intentions)
         confiance = self._confiance(intentions, intention)
-        if not aide and intention in _INTENTIONS_PAR_INDICES:
+        if (
+            "hors_sujet" in intentions
+            and intention in _SUR_UNE_AIDE_OU_UN_ORGANISME
+            and not (aide or lecture.organisme or lecture.indices)
+        ):
+            # "c'est quand le prochain match": a question, but about nothing of ours.
+            intention = "hors_sujet"
+        if not aide and intention in _INTENTIONS_PAR_INDICES and not lecture.relance:
             aide = self._aide_par_indices(lecture.indices)
         if not aide and intention == "info_aide" and not (lecture.reste or lecture.tetes):
             # "c'est quoi ?" about nothing: what the service is.

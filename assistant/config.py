@@ -9,6 +9,14 @@ from assistant.base import URL_PAR_DEFAUT
 from assistant.erreurs import ConfigurationInvalide
 from assistant.ouverture import Horaires, HorairesInvalides
 
+CANAUX = ("sms", "voix", "telegram")
+# What each channel needs to run.
+_REQUIS = {
+    "sms": ("TWILIO_AUTH_TOKEN", "RELAIS_URL_PUBLIQUE"),
+    "voix": ("TWILIO_AUTH_TOKEN", "RELAIS_URL_PUBLIQUE"),
+    "telegram": ("TELEGRAM_BOT_TOKEN",),
+}
+
 
 class Parametres(BaseSettings):
     model_config = SettingsConfigDict(
@@ -29,6 +37,8 @@ class Parametres(BaseSettings):
     # Channels served by webhooks: "sms" (SMS and WhatsApp), "voix", "telegram". Empty: the
     # channels whose credentials are set. The simulator works without any of them.
     relais_canaux: str = Field(default="", validation_alias="RELAIS_CANAUX")
+    # The French voice of <Say> on phone calls.
+    relais_voix: str = Field(default="Polly.Lea-Neural", validation_alias="RELAIS_VOIX")
     relais_horaires_conseillers: str = Field(
         default="lun-ven 09:00-12:30,13:30-17:00", validation_alias="RELAIS_HORAIRES_CONSEILLERS"
     )
@@ -62,19 +72,30 @@ class Parametres(BaseSettings):
 
     @model_validator(mode="after")
     def _canaux_complets(self) -> Parametres:
-        if "sms" in self.canaux_actifs:
-            for variable in ("TWILIO_AUTH_TOKEN", "RELAIS_URL_PUBLIQUE"):
+        inconnus = self.canaux_actifs - set(CANAUX)
+        if inconnus:
+            raise ValueError(
+                f"RELAIS_CANAUX : canal inconnu {', '.join(sorted(inconnus))} "
+                f"(possibles : {', '.join(CANAUX)})"
+            )
+        for canal, variables in _REQUIS.items():
+            if canal not in self.canaux_actifs:
+                continue
+            for variable in variables:
                 if not getattr(self, variable.lower()):
-                    raise ValueError(f"{variable} manque alors que le canal SMS est activé")
+                    raise ValueError(f"{variable} manque alors que le canal {canal} est activé")
+        webhook_telegram = "telegram" in self.canaux_actifs and self.relais_url_publique
+        if webhook_telegram and not self.telegram_secret:
+            raise ValueError("TELEGRAM_SECRET manque pour le webhook Telegram")
         return self
 
     @property
     def canaux_actifs(self) -> frozenset[str]:
         if self.relais_canaux.strip():
             return frozenset(c.strip() for c in self.relais_canaux.split(",") if c.strip())
-        actifs = set()
+        actifs: set[str] = set()
         if self.twilio_account_sid or self.twilio_auth_token or self.twilio_numero:
-            actifs.add("sms")
+            actifs.update(("sms", "voix"))
         if self.telegram_bot_token:
             actifs.add("telegram")
         return frozenset(actifs)

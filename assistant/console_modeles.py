@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.modeles import maintenant_utc
 
@@ -74,4 +74,12 @@ def journaliser(
             action=action,
             detail=detail[:200] if detail else None,
         )
+    )
+
+
+def dernieres_actions(session: Session, limite: int = 200) -> list[ActionConseiller]:
+    return list(
+        session.exec(
+            select(ActionConseiller).order_by(col(ActionConseiller.id).desc()).limit(limite)
+        ).all()
     )

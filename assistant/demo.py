@@ -168,8 +168,24 @@ def charger_demo(moteur_sql: Engine, maintenant: dt.datetime) -> RapportImport:
     rapport = importer_lignes(COLONNES, lambda: lignes, moteur_sql, maintenant)
     if not rapport.accepte:
         raise ValueError("données de démonstration invalides : " + " / ".join(rapport.lignes()))
-    # The agent account for the console comes with the agents' table: `creer_compte_demo`.
     return rapport
+
+
+COMPTE_DEMO, MOT_DE_PASSE_DEMO = "demo", "demo-relais"
+
+
+def creer_compte_demo(moteur_sql: Engine) -> bool:
+    """The console's demo agent (an admin); True if created, False if it already existed."""
+    from sqlmodel import Session
+
+    from assistant.conseillers import ADMIN, creer_conseiller, trouver
+
+    with Session(moteur_sql) as session:
+        if trouver(session, COMPTE_DEMO) is not None:
+            return False
+        creer_conseiller(session, COMPTE_DEMO, MOT_DE_PASSE_DEMO, nom="Conseiller démo", role=ADMIN)
+        session.commit()
+    return True
 
 
 def commande_demo() -> int:
@@ -182,6 +198,7 @@ def commande_demo() -> int:
     try:
         preparer_schema(moteur_sql)
         rapport = charger_demo(moteur_sql, maintenant_utc())
+        creer_compte_demo(moteur_sql)
     finally:
         moteur_sql.dispose()
     print(
@@ -196,4 +213,5 @@ def commande_demo() -> int:
         "et la date de naissance 30/06/1941"
     )
     print("  +33639980105 à +33639980130 : un dossier chacun, tous les statuts")
+    print(f"Console des conseillers (/console) : {COMPTE_DEMO} / {MOT_DE_PASSE_DEMO} (admin)")
     return 0

@@ -4,10 +4,16 @@ Checked before anything else and biased towards recall: a missed distress messag
 the worst failure. The words come from `contenus/urgences.yaml`, the sentence shapes
 from `contenus/lexique.yaml`. Naming an emergency number counts, unless the message
 only asks what that number is ("le 115 c'est quoi").
+
+Every situation the message shows is gathered, then the first one in the lexicon's order
+of priority is kept: "le voisin tape son gosse" is a child in danger (119) before it is
+violence. A context can then requalify it: blows or hunger in a care home, or dealt to an
+older person, are ill-treatment (3977).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -37,14 +43,35 @@ class DetecteurDetresse:
                 self._index.ajouter(normaliser(mot), Sens("urgence", situation.id))
         inconnues = {s for s in lexique.motifs_urgence if s is not None} - connues
         inconnues |= set(lexique.numeros_urgence.values()) - connues
+        inconnues |= set(lexique.priorite_urgence) - connues
+        for cible, (sources, _) in lexique.requalifications_urgence.items():
+            inconnues |= ({cible} | {s for s in sources if s is not None}) - connues
         if inconnues:
             raise ContenuInvalide(
                 [f"lexique.yaml: urgence: situation inconnue {s!r}" for s in sorted(inconnues)]
             )
-        self._motifs = lexique.motifs_urgence
+        # One pattern for each situation: every situation is looked for in every message.
+        self._motifs = {
+            situation: re.compile("|".join(f"(?:{m.pattern})" for m in motifs))
+            for situation, motifs in lexique.motifs_urgence.items()
+            if motifs
+        }
         self._exclusions = lexique.exclusions_urgence
         self._numeros = lexique.numeros_urgence
         self._questions = lexique.questions_sur_un_numero
+        self._requalifications = lexique.requalifications_urgence
+        ordre = list(lexique.priorite_urgence)
+        ordre += sorted(connues - set(ordre))
+        self._rang: dict[str | None, int] = {s: rang for rang, s in enumerate(ordre)}
+        # The unnamed danger comes last.
+        self._rang[None] = len(ordre)
+
+    def question_sur_un_numero(self, mots: tuple[str, ...]) -> bool:
+        """The message asks what an emergency number is ("le 115 c'est gratuit ?")."""
+        if not any(m in self._numeros for m in mots):
+            return False
+        texte = " ".join(mots)
+        return any(question.search(texte) for question in self._questions)
 
     def detecter(self, mots: tuple[str, ...]) -> Detresse | None:
         texte = " ".join(mots)
@@ -52,13 +79,20 @@ class DetecteurDetresse:
             texte = exclusion.sub(" ", texte)
         mots = tuple(texte.split())
         texte = " ".join(mots)
-        for reperage in self._index.reperer(mots):
-            return Detresse(reperage.sens[0].cible)
-        # Situations first, the unnamed danger (None) last.
-        for situation, motifs in sorted(self._motifs.items(), key=lambda s: s[0] is None):
-            if any(motif.search(texte) for motif in motifs):
-                return Detresse(situation)
-        numeros = [self._numeros[m] for m in mots if m in self._numeros]
-        if numeros and not any(question.search(texte) for question in self._questions):
-            return Detresse(numeros[0])
-        return None
+        trouvees: set[str | None] = {
+            sens.cible for reperage in self._index.reperer(mots) for sens in reperage.sens
+        }
+        for situation, motif in self._motifs.items():
+            if situation not in trouvees and motif.search(texte):
+                trouvees.add(situation)
+        if not trouvees:
+            numeros = [self._numeros[m] for m in mots if m in self._numeros]
+            if numeros and not any(question.search(texte) for question in self._questions):
+                trouvees.add(numeros[0])
+        if not trouvees:
+            return None
+        situation = min(trouvees, key=lambda s: self._rang.get(s, len(self._rang)))
+        for cible, (sources, contextes) in self._requalifications.items():
+            if situation in sources and any(contexte.search(texte) for contexte in contextes):
+                return Detresse(cible)
+        return Detresse(situation)

@@ -35,3 +35,5 @@ class Faits:
     dossier_cite: DossierVu | None = None
     # When the cited number's check failed lately, from any conversation.
     echecs_du_numero: tuple[dt.datetime, ...] = ()
+    # The person said STOP (and not START since).
+    desabonne: bool = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,28 @@ class Lexique:
     exclusions_urgence: tuple[re.Pattern[str], ...]
     numeros_urgence: dict[str, str]
     questions_sur_un_numero: tuple[re.Pattern[str], ...]
+    # Situations in order: when a message shows several, the first one is kept.
+    priorite_urgence: tuple[str, ...] = ()
+    # situation -> (situations it replaces, None for the unnamed danger; contexts).
+    requalifications_urgence: dict[
+        str, tuple[frozenset[str | None], tuple[re.Pattern[str], ...]]
+    ] = field(default_factory=dict)
+    # Words after which the next word is a name ("je m appelle", "j habite a"): never
+    # corrected into another word.
+    avant_un_nom: tuple[str, ...] = ()
+    # Words after which a capitalised word is a name ("a Bourges", "de Cassis").
+    avant_un_nom_propre: tuple[str, ...] = ()
+    # Words dropped before finding phrases, so that "je peux encore toucher" reads as
+    # "je peux toucher".
+    incises: frozenset[str] = frozenset()
+    # Phrases that mean nothing for the request but must not be read as their parts:
+    # "une personne seule" is not "une personne" (an advisor).
+    neutres: tuple[str, ...] = ()
+    # Words before an aid that the person already gets ("je suis au rsa"): that aid
+    # counts less than the one asked about.
+    deja_percue: tuple[str, ...] = ()
+    # Beginnings of a follow-up ("et pour 2 enfants ?"): no aid guessed from mere cues.
+    relances: tuple[str, ...] = ()
 
 
 def _liste(brut: Any, champ: str) -> tuple[str, ...]:
@@ -88,6 +110,21 @@ def _motifs_intentions(
     return resultat
 
 
+def _situation(nom: str) -> str | None:
+    return None if nom == SANS_SITUATION else nom
+
+
+def _requalifications(
+    brut: Any,
+) -> dict[str, tuple[frozenset[str | None], tuple[re.Pattern[str], ...]]]:
+    resultat: dict[str, tuple[frozenset[str | None], tuple[re.Pattern[str], ...]]] = {}
+    for cible, regle in (brut or {}).items():
+        champ = f"urgence.requalifier.{cible}"
+        sources = frozenset(_situation(s) for s in _liste(regle["depuis"], f"{champ}.depuis"))
+        resultat[str(cible)] = (sources, _motifs(regle["contextes"], f"{champ}.contextes"))
+    return resultat
+
+
 def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
     chemin = dossier / "lexique.yaml"
     try:
@@ -96,10 +133,9 @@ def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
         raise ContenuInvalide([f"lexique.yaml: -: illisible ({erreur})"]) from erreur
     try:
         urgence = brut["urgence"]
+        noms = brut.get("noms") or {}
         motifs = {
-            (None if situation == SANS_SITUATION else situation): _motifs(
-                textes, f"urgence.motifs.{situation}"
-            )
+            _situation(situation): _motifs(textes, f"urgence.motifs.{situation}")
             for situation, textes in urgence["motifs"].items()
         }
         return Lexique(
@@ -119,6 +155,16 @@ def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
             questions_sur_un_numero=_motifs(
                 urgence["questions_sur_un_numero"], "urgence.questions_sur_un_numero"
             ),
+            priorite_urgence=_liste(urgence.get("priorite") or [], "urgence.priorite"),
+            requalifications_urgence=_requalifications(urgence.get("requalifier")),
+            avant_un_nom=_liste(noms.get("apres") or [], "noms.apres"),
+            avant_un_nom_propre=_liste(
+                noms.get("apres_si_majuscule") or [], "noms.apres_si_majuscule"
+            ),
+            incises=frozenset(_liste(brut.get("incises") or [], "incises")),
+            neutres=_liste(brut.get("neutres") or [], "neutres"),
+            deja_percue=_liste(brut.get("deja_percue") or [], "deja_percue"),
+            relances=_liste(brut.get("relances") or [], "relances"),
         )
     except (KeyError, TypeError, AttributeError) as erreur:
         raise ContenuInvalide([f"lexique.yaml: {erreur}: champ absent ou mal formé"]) from erreur

@@ -69,6 +69,10 @@ INCOMPRIS_AVANT_CONSEILLER = 2
 # While the conversation awaits a file number, these still get their own answer.
 _INTENTIONS_QUI_INTERROMPENT = ("urgence", "stop", "conseiller", "menu", "salutation")
 _MOTS_REPRISE = {"start", "unstop", "reprendre", "demarrer", "yes", "oui start"}
+_OUI_NON = {
+    **dict.fromkeys(("oui", "ouais", "ouai", "oui merci", "yes", "ok", "d'accord", "dac"), "oui"),
+    **dict.fromkeys(("non", "non merci", "nan", "no"), "non"),
+}
 _NOMBRE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
@@ -144,6 +148,9 @@ class _Tour:
             return self._appliquer_choix(etat, valeur)
         if not texte:
             return self._menu(etat, Bloc("vide"), intention="menu", confiance=1.0)
+        if texte.lower().strip(" .!") in _MOTS_REPRISE and not self.faits.desabonne:
+            # START from someone who never said STOP (Telegram's /start): a greeting.
+            return self._menu(etat, Bloc("salutation"), intention="salutation", confiance=1.0)
         if texte.lower().strip(" .!") in _MOTS_REPRISE:
             reponse = Reponse(
                 (Bloc("start"),), actions=(Action(REABONNER),), intention="start", confiance=1.0
@@ -212,8 +219,14 @@ class _Tour:
     # --- numbered choices -------------------------------------------------------------
 
     def _choix_designe(self, etat: EtatDialogue, texte: str) -> str | None:
+        if not etat.choix:
+            return None
+        reponse = _OUI_NON.get(texte.lower().strip(" .!"))
+        if reponse is not None:
+            # "oui" / "non" typed in words answers a yes/no question.
+            return next((c.valeur for c in etat.choix if f":{reponse}" in c.valeur), None)
         nombre = _NOMBRE.match(texte)
-        if not nombre or not etat.choix:
+        if not nombre:
             return None
         rang = int(nombre.group(1))
         if rang == 0:
@@ -235,6 +248,8 @@ class _Tour:
             return self._sur_aide(etat, cible, etat.aide, confiance=1.0)
         if valeur in ("menu:conseiller", "conseiller:oui"):
             return self._conseiller(etat, motif="demande")
+        if valeur == "conseiller:rappel":
+            return self._conseiller(etat, motif="rappel")
         if valeur == "conseiller:non":
             return Decision(Reponse((Bloc("conseiller_refuse"),), intention="menu"), etat)
         if valeur == "menu:aide":

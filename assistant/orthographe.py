@@ -1,9 +1,10 @@
 """Puts misspelt words back on the vocabulary the understanding knows.
 
 Only a word that is not a known French word is corrected, in this order: an elision
-glued to a known word ("lapl" -> "l apl"), a word that sounds the same ("alocassion"
--> "allocation"), then the closest word with the same first letter within one or two
-edits ("activiter" -> "activite"), found by rapidfuzz.
+glued to a known word ("lapl" -> "l apl"), a pronoun glued to one ("jtrouve" -> "je
+trouve"), a word that sounds the same ("alocassion" -> "allocation"), then the closest
+word with the same first letter within one or two edits ("activiter" -> "activite"),
+found by rapidfuzz. Names of people and places, which the caller points out, are kept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from rapidfuzz.distance import Levenshtein
 _ELISIONS = ("qu", "l", "d", "j", "n", "m", "s", "t", "c")
 _ELISIONS_COLLEES = ("qu", "l", "d", "j")
 _TAILLE_CACHE = 20_000
+_PRONOMS_COLLES = {"j": "je", "m": "me", "t": "te", "s": "se", "n": "ne"}
+_VOYELLES = frozenset("aeiouyh")
 
 # A rough French pronunciation: enough for two spellings of one word to meet.
 _SONS = [
@@ -71,10 +74,12 @@ class Correcteur:
             self._par_initiale.setdefault(mot[0], []).append(mot)
         self._cache: dict[str, tuple[str, ...]] = {}
 
-    def corriger(self, mots: Iterable[str]) -> tuple[str, ...]:
+    def corriger(self, mots: Iterable[str], garder: Iterable[int] = ()) -> tuple[str, ...]:
+        """`garder`: positions of words that are names ("Bourges"), left as written."""
+        gardes = frozenset(garder)
         resultat: list[str] = []
-        for mot in mots:
-            if mot in self._connus or len(mot) < 4 or not mot.isalpha():
+        for position, mot in enumerate(mots):
+            if position in gardes or mot in self._connus or len(mot) < 4 or not mot.isalpha():
                 resultat.append(mot)
                 continue
             correction = self._cache.get(mot)
@@ -90,6 +95,10 @@ class Correcteur:
             reste = mot[len(elision) :]
             if mot.startswith(elision) and len(reste) >= 3 and reste in self._cibles:
                 return (elision, reste)
+        # "jtrouve", "jcomprend": a pronoun glued to a known word that starts with a
+        # consonant, as typed fast.
+        if mot[0] in _PRONOMS_COLLES and mot[1] not in _VOYELLES and mot[1:] in self._connus:
+            return (_PRONOMS_COLLES[mot[0]], mot[1:])
         proche = self._plus_proche(mot)
         if proche:
             return (proche,)

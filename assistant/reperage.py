@@ -47,7 +47,14 @@ class IndexPhrases:
         if not cle:
             return
         liste = self._phrases.setdefault(cle, [])
-        if sens not in liste:
+        # One weight for one meaning: "demande" and "demandes" share a stem and must not
+        # add up; the heavier one is kept.
+        for position, deja in enumerate(liste):
+            if (deja.genre, deja.cible) == (sens.genre, sens.cible):
+                if sens.poids > deja.poids:
+                    liste[position] = sens
+                break
+        else:
             liste.append(sens)
         self._longueur_max = max(self._longueur_max, len(cle))
 

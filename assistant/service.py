@@ -140,17 +140,6 @@ class ServiceDialogue:
             personne = self._personne(session, entrant)
             conversation = self._conversation(session, personne)
             maintenant = self.horloge()
-            recu = Message(
-                conversation_id=conversation.id or 0,
-                sens="entrant",
-                canal=entrant.canal,
-                horodatage=maintenant,
-                texte=entrant.texte,
-                id_externe=entrant.id_externe,
-            )
-            session.add(recu)
-            session.flush()
-
             etat = EtatDialogue.depuis_json(conversation.etat)
             faits = self._faits(session, personne, etat, entrant.texte, maintenant)
             decision = self.moteur.decider(
@@ -171,11 +160,22 @@ class ServiceDialogue:
             reponse = self._appliquer_actions(reponse, personne, conversation, maintenant)
             self._tracer_dossiers(session, reponse, conversation, entrant.canal, maintenant)
 
-            recu.intention, recu.aide, recu.confiance = (
-                reponse.intention,
-                reponse.aide,
-                round(reponse.confiance, 3),
+            # Stored once, with what was understood (one INSERT, no UPDATE); the flush gives
+            # the id that the replies point to. A replay that raced this turn fails here on
+            # the unique MessageSid, and `traiter` tries again.
+            recu = Message(
+                conversation_id=conversation.id or 0,
+                sens="entrant",
+                canal=entrant.canal,
+                horodatage=maintenant,
+                texte=entrant.texte,
+                id_externe=entrant.id_externe,
+                intention=reponse.intention,
+                aide=reponse.aide,
+                confiance=round(reponse.confiance, 3),
             )
+            session.add(recu)
+            session.flush()
             sorties = self.rendre(reponse, entrant.canal)
             for sortie in sorties:
                 session.add(
@@ -289,7 +289,7 @@ class ServiceDialogue:
             "numero"
         )
         if not numero:
-            return Faits(dossiers_du_telephone=du_telephone)
+            return Faits(dossiers_du_telephone=du_telephone, desabonne=personne.desabonne)
         cite = session.exec(select(Dossier).where(Dossier.numero == str(numero))).first()
         echecs = session.exec(
             select(EchecControle.horodatage).where(
@@ -301,6 +301,7 @@ class ServiceDialogue:
             dossiers_du_telephone=du_telephone,
             dossier_cite=vue_dossier(cite) if cite else None,
             echecs_du_numero=tuple(_en_utc(e) for e in echecs),
+            desabonne=personne.desabonne,
         )
 
     def _empreinte(self, valeur: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from assistant.contenus import DOSSIER_CONTENUS, Catalogue, charger_catalogue
+from assistant.contenus_console import charger_contenus_console
 from assistant.erreurs import ContenuInvalide
 from assistant.faits import DossierVu
 from assistant.gsm import encodage, nombre_segments, vers_gsm7
@@ -28,7 +29,12 @@ def verifier_contenus(dossier: Path = DOSSIER_CONTENUS) -> list[str]:
         catalogue = charger_catalogue(dossier)
     except ContenuInvalide as erreur:
         return erreur.problemes
-    return verifier_rendus(catalogue)
+    problemes = verifier_rendus(catalogue)
+    try:
+        charger_contenus_console(dossier)
+    except ContenuInvalide as erreur:
+        problemes.extend(erreur.problemes)
+    return problemes
 
 
 def _reponses_a_verifier(catalogue: Catalogue) -> list[tuple[str, str, Reponse]]:

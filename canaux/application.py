@@ -17,10 +17,11 @@ from assistant.contenus import charger_catalogue
 from assistant.modeles import maintenant_utc
 from assistant.moteur import Moteur
 from assistant.service import ServiceDialogue
-from canaux import simulateur, sms, supervision
+from canaux import console, simulateur, sms, supervision, telegram, voix
 from canaux.contexte import Contexte
 from canaux.expedition import Expedition
 from canaux.metriques import Metriques
+from canaux.telegram_envoi import ExpediteurTelegram
 from canaux.twilio_envoi import ExpediteurTwilio
 
 journal = logging.getLogger("relais.application")
@@ -57,10 +58,17 @@ def creer_application(
         cle_empreinte=parametres.relais_secret_key or "relais",
         horaires=parametres.horaires,
     )
-    expedition = Expedition(moteur_sql, expediteurs(parametres), horloge=horloge)
+    envoi = expediteurs(parametres)
+    if "telegram" in parametres.canaux_actifs:
+        envoi["telegram"] = ExpediteurTelegram(
+            parametres.telegram_bot_token, moteur_sql, api_url=parametres.telegram_api_url
+        )
+    expedition = Expedition(moteur_sql, envoi, horloge=horloge)
 
     @asynccontextmanager
     async def cycle_de_vie(_application: FastAPI) -> AsyncIterator[None]:
+        if "telegram" in parametres.canaux_actifs:
+            await telegram.demarrer_telegram(parametres)
         if expedier_en_fond and expedition.expediteurs:
             expedition.start()
         yield
@@ -76,8 +84,13 @@ def creer_application(
     )
     application.include_router(supervision.routeur)
     application.include_router(simulateur.routeur)
+    application.include_router(console.routeur)
     if "sms" in parametres.canaux_actifs:
         application.include_router(sms.routeur)
+    if "telegram" in parametres.canaux_actifs:
+        application.include_router(telegram.routeur)
+    if "voix" in parametres.canaux_actifs:
+        application.include_router(voix.routeur)
 
     @application.get("/", include_in_schema=False)
     def accueil() -> RedirectResponse:

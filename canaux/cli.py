@@ -54,6 +54,10 @@ def base_preparer(args: argparse.Namespace) -> int:
 def chat(args: argparse.Namespace) -> int:
     from canaux.terminal import converser
 
+    if args.canal == "voix":
+        from canaux.terminal_voix import appeler
+
+        return appeler(_service(args), args.de)
     return converser(_service(args), args.canal, args.de)
 
 
@@ -153,10 +157,44 @@ def dossiers_importer(args: argparse.Namespace) -> int:
     return commande_importer(Path(args.fichier))
 
 
+def conseillers_ajouter(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from sqlmodel import Session
+
+    from assistant.base import creer_moteur_sql, preparer_schema
+    from assistant.config import lire_parametres
+    from assistant.conseillers import creer_conseiller
+
+    mot_de_passe = os.environ.get("RELAIS_MOT_DE_PASSE") or getpass.getpass("Mot de passe : ")
+    if "RELAIS_MOT_DE_PASSE" not in os.environ and getpass.getpass("Encore : ") != mot_de_passe:
+        raise RelaisErreur("Les deux mots de passe diffèrent : rien n'a été créé.")
+    moteur_sql = creer_moteur_sql(lire_parametres().database_url)
+    try:
+        preparer_schema(moteur_sql)
+        with Session(moteur_sql) as session:
+            compte = creer_conseiller(
+                session, args.identifiant, mot_de_passe, nom=args.nom, role=args.role
+            )
+            session.commit()
+            print(f"Compte « {compte.identifiant} » créé ({compte.role}).")
+    finally:
+        moteur_sql.dispose()
+    return 0
+
+
 def demo(args: argparse.Namespace) -> int:
     from assistant.demo import commande_demo
 
     return commande_demo()
+
+
+def telegram(args: argparse.Namespace) -> int:
+    from assistant.config import lire_parametres
+    from canaux.telegram import commande_polling
+
+    return commande_polling(lire_parametres(), _service(args))
 
 
 def construire_analyseur() -> argparse.ArgumentParser:
@@ -184,9 +222,23 @@ def construire_analyseur() -> argparse.ArgumentParser:
     p.add_argument("fichier")
     p.set_defaults(executer=dossiers_importer)
 
+    p = (
+        commandes.add_parser("conseillers", help="les comptes de la console")
+        .add_subparsers(dest="action", required=True)
+        .add_parser("ajouter", help="crée un compte (mot de passe demandé, ou RELAIS_MOT_DE_PASSE)")
+    )
+    p.add_argument("identifiant")
+    p.add_argument("--nom", default="")
+    p.add_argument("--role", choices=["conseiller", "admin"], default="conseiller")
+    p.set_defaults(executer=conseillers_ajouter)
+
     commandes.add_parser("demo", help="charge les données de démonstration").set_defaults(
         executer=demo
     )
+
+    commandes.add_parser(
+        "telegram", help="le robot Telegram par long polling, sans URL publique"
+    ).set_defaults(executer=telegram)
 
     p = commandes.add_parser("chat", help="une conversation dans le terminal")
     p.add_argument("--canal", choices=["sms", "whatsapp", "telegram", "voix"], default="sms")

@@ -163,6 +163,11 @@ async def recevoir(request: Request, ctx: Annotated[Contexte, Depends(contexte)]
 async def demarrer_telegram(parametres: Parametres) -> None:
     """Declares the webhook (with its secret) and the commands, when the application has a
     public URL. A wrong token or secret stops start-up; Telegram out of reach does not."""
+    if not parametres.telegram_bot_token:
+        raise ConfigurationInvalide(
+            "Configuration invalide : TELEGRAM_BOT_TOKEN manque alors que le canal Telegram "
+            "est activé."
+        )
     if not parametres.relais_url_publique:
         journal.warning("RELAIS_URL_PUBLIQUE absent : webhook Telegram non déclaré")
         return

@@ -49,7 +49,7 @@ journal = logging.getLogger("relais.telegram")
 
 FAMILLE = "messagerie"
 # Each command is sent to the engine as the words it already understands.
-COMMANDES = {"start": "menu", "menu": "menu", "conseiller": "conseiller", "stop": "STOP"}
+COMMANDES = {"start": "START", "menu": "menu", "conseiller": "conseiller", "stop": "STOP"}
 # Once a phone is linked, the status question is asked again on the person's behalf.
 TEXTE_STATUT = "ou en est mon dossier"
 MAX_DONNEE_BOUTON = 64  # bytes of callback_data
@@ -301,19 +301,19 @@ class AdaptateurTelegram:
                 return [*sortants[:-1], Sortant(texte, clavier, repli=dernier.texte)]
         return [*sortants, Sortant(demande, clavier, repli="")]
 
-    async def _envoyer(self, adresse: str, sortants: list[Sortant]) -> bool:
-        """Send in order; False if something could not go now."""
+    async def _envoyer(self, adresse: str, sortants: list[Sortant]) -> None:
+        """Send in order; stop at the first failure."""
         for rang, sortant in enumerate(sortants):
             try:
                 await self.bot.send_message(adresse, sortant.texte, reply_markup=sortant.clavier)
             except Forbidden:
                 journal.info("bot bloque: rien n'est envoye")
                 await asyncio.to_thread(marquer_injoignable, self.service.moteur_sql, adresse)
-                return False
+                return
             except BadRequest as erreur:
                 journal.warning("sendMessage refuse: %s", erreur.message)
                 self._compter_erreur()
-                return False
+                return
             except (RetryAfter, NetworkError) as erreur:
                 # The turn is stored and a replay gets no second answer: the outbox retries.
                 journal.warning("sendMessage reporte: %s", type(erreur).__name__)
@@ -325,12 +325,11 @@ class AdaptateurTelegram:
                     reste,
                     self.service.horloge(),
                 )
-                return False
+                return
             except TelegramError as erreur:
                 journal.warning("sendMessage en echec: %s", type(erreur).__name__)
                 self._compter_erreur()
-                return False
-        return True
+                return
 
     def _compter_erreur(self) -> None:
         if self.metriques is not None:

@@ -52,10 +52,28 @@ def test_metriques_comptent_messages_intentions_segments(tmp_path):
         ({"DATABASE_URL": "oracle://x"}, "DATABASE_URL"),
         ({"TWILIO_API_URL": "ftp://x"}, "TWILIO_API_URL"),
         ({"RELAIS_HORAIRES_CONSEILLERS": "lundi 9h-12h"}, "RELAIS_HORAIRES_CONSEILLERS"),
+        ({"RELAIS_CANAUX": "sms,fax"}, "RELAIS_CANAUX"),
+        ({"RELAIS_CANAUX": "telegram"}, "TELEGRAM_BOT_TOKEN"),
+        (
+            {
+                "TELEGRAM_BOT_TOKEN": "1:a",
+                "RELAIS_URL_PUBLIQUE": "https://x",
+                "RELAIS_CANAUX": "telegram",
+            },
+            "TELEGRAM_SECRET",
+        ),
     ],
 )
 def test_une_configuration_incomplete_est_nommee(monkeypatch, variables, nommee):
-    for nom in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMERO", "RELAIS_CANAUX"):
+    for nom in (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_NUMERO",
+        "RELAIS_CANAUX",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_SECRET",
+        "RELAIS_URL_PUBLIQUE",
+    ):
         monkeypatch.delenv(nom, raising=False)
     for nom, valeur in variables.items():
         monkeypatch.setenv(nom, valeur)
@@ -81,7 +99,7 @@ def test_serve_refuse_de_demarrer_avec_une_phrase(tmp_path):
 
 
 def test_sans_canal_sms_le_webhook_n_existe_pas(tmp_path, monkeypatch):
-    parametres = parametres_de_test(f"sqlite:///{tmp_path / 'x.db'}", relais_canaux="telegram")
+    parametres = parametres_de_test(f"sqlite:///{tmp_path / 'x.db'}", relais_canaux="voix")
     with TestClient(creer_application(parametres)) as client:
         assert client.post("/canaux/sms", content="From=x").status_code == 404
 

@@ -10,6 +10,10 @@ from assistant.evaluation import evaluer
 RACINE = Path(__file__).resolve().parents[1]
 DEV = RACINE.parent / "shared" / "evaluation" / "nlu-dev.jsonl"
 MAISON = Path(__file__).parent / "donnees" / "nlu-maison.jsonl"
+# Written blind, before looking at what the understanding made of them: people of every
+# kind (older people, newcomers, students, parents, disabled people), SMS spellings,
+# voice transcripts, follow-ups that rely on the conversation, traps. Not from a dev file.
+MAISON_2 = Path(__file__).parent / "donnees" / "nlu-maison-2.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -276,3 +280,145 @@ def test_objectif_sur_nos_propres_messages(comprehenseur: Comprehenseur) -> None
     assert resultat["total"] >= 80
     assert resultat["intention"] >= 0.85, resultat["erreurs"]
     assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+
+
+def test_objectifs_sur_notre_second_jeu(comprehenseur: Comprehenseur) -> None:
+    resultat = evaluer(_lire(MAISON_2), comprehenseur)
+    assert resultat["total"] >= 100
+    assert resultat["intention"] >= 0.90, resultat["erreurs"]
+    assert resultat["aide"] >= 0.90, resultat["erreurs"]
+    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+    assert resultat["urgence_precision"] >= 0.95, resultat["erreurs"]
+
+
+# The situation decides the numbers given: 3114, 17/3919, 119, 115, 3977, 15.
+SITUATIONS_DU_SECOND_JEU = [
+    ("je veux pas vivre comme ça", "suicide"),
+    ("on frappe ma mère à l'ehpad", "maltraitance"),
+    ("on me met dehors ce soir", "abri"),
+    ("mon conjoint m'a giflée devant les enfants", "violence"),
+    ("j'ai plus rien a donner a manger a mes enfants ce soir", "faim"),
+    ("ma fille de 3 ans a de la fievre elle respire mal", "medical"),
+    ("je vais en finir ce soir, personne m'aide", "suicide"),
+    ("le voisin tape son gosse tous les soirs", "enfant"),
+    ("je dors dans un parc depuis hier", "abri"),
+    ("mon pere 85 ans ils le laissent sans manger a la maison de retraite", "maltraitance"),
+    ("jsuis a bout, jai envie de disparaitre", "suicide"),
+    ("mon copain m'a menacée avec un couteau hier soir", "violence"),
+    ("euh ma mère elle est tombée elle bouge plus", "medical"),
+    ("l'aide a domicile vole et insulte mon grand pere", "maltraitance"),
+    ("on est a la rue avec le bebe ce soir", "abri"),
+    ("cela fait 3 jours que je n'ai pas mangé", "faim"),
+    ("il m'a poussée dans l'escalier", "violence"),
+    ("j'ai envie de tout arrêter, je suis fatiguée de vivre", "suicide"),
+    ("mon bébé de 2 mois a avalé quelque chose il devient bleu", "medical"),
+    ("on est dehors avec les enfants il fait nuit on sait pas où aller", "abri"),
+    ("depuis hier on a rien mangé moi et mes enfants", "faim"),
+    ("mon beau-père frappe ma petite soeur", "enfant"),
+    ("à la maison de retraite ils attachent ma grand mère", "maltraitance"),
+    ("je veux plus vivre j'en peux plus de cette vie", "suicide"),
+    ("j'ai peur, mon ex m'attend devant chez moi avec une arme", "violence"),
+    ("je vis dans ma voiture depuis une semaine", "abri"),
+    ("ma copine m'a dit que son mec la frappe", "violence"),
+    ("mon fils de 16 ans veut plus aller à l'école et me tape", "violence"),
+    ("je me sens tellement seule, j'ai envie d'en finir", "suicide"),
+    ("y a personne pour m'aider, je suis à la rue depuis hier soir", "abri"),
+    ("mon frère handicapé se fait voler son aah par son tuteur", "maltraitance"),
+    ("j'ai rien mangé depuis 2 jours pour que mes enfants mangent", "faim"),
+    ("mon bébé a fait une chute et saigne de la tête", "medical"),
+]
+
+
+@pytest.mark.parametrize(("texte", "situation"), SITUATIONS_DU_SECOND_JEU)
+def test_situation_des_urgences_du_second_jeu(
+    comprehenseur: Comprehenseur, texte: str, situation: str
+) -> None:
+    compris = comprehenseur.comprendre(texte)
+    assert (compris.intention, compris.situation_urgence) == ("urgence", situation)
+
+
+def test_le_second_jeu_a_toutes_ses_urgences_dans_la_table() -> None:
+    urgences = {e["texte"] for e in _lire(MAISON_2) if e["intention"] == "urgence"}
+    assert urgences == {texte for texte, _ in SITUATIONS_DU_SECOND_JEU}
+
+
+# Cases that general rules must get right; variants written for this table.
+CAS_DIFFICILES = [
+    # Names of people and places are never corrected into an aid word.
+    ("j'habite à Bourges, c'est quoi le rsa", "info_aide", "rsa"),
+    ("bonjour je m'appelle Apolline", "salutation", None),
+    ("la caf de Marseille ouvre à quelle heure", "contact", None),
+    ("je vis à Créteil, combien pour l'apl", "montant", "aide_logement"),
+    ("le ccas de Cassis il est où", "contact", None),
+    ("quel temps fait il à Bourges", "hors_sujet", None),
+    ("il y a une France Services à Bourges ?", "contact", None),
+    ("Apolline ici, la bourse du crous c'est pour qui", "eligibilite", "bourse_etudiant"),
+    # Negation: not wanting to die is no distress; not wanting to live is.
+    ("je ne veux pas mourir, je veux juste savoir pour le rsa", "info_aide", "rsa"),
+    ("ce n'est pas urgent, c'est une question sur la css", "info_aide", "css"),
+    ("je veux pas vivre comme ça", "urgence", None),
+    ("je ne supporte plus de vivre", "urgence", None),
+    # Expulsion: a threat asks for help, being put out tonight is an emergency.
+    ("mon proprio veut me mettre dehors", "orientation", None),
+    ("l'huissier m'a donné un avis d'expulsion pour le mois prochain", "orientation", None),
+    ("menacée d'expulsion, le fsl peut m'aider ?", "eligibilite", "fsl"),
+    ("on me met dehors ce soir", "urgence", None),
+    ("le propriétaire nous jette dehors aujourd'hui", "urgence", None),
+    # Follow-ups that rely on the conversation: the intent, no aid.
+    ("et pr la faire", "demarche", None),
+    ("c combien", "montant", None),
+    ("ya quoi comme papier", "pieces", None),
+    ("j'y ai droit ?", "eligibilite", None),
+    ("ok et comment je fais", "demarche", None),
+    ("et comme papiers ?", "pieces", None),
+    ("ça prend combien de temps", "statut_dossier", None),
+    # Old names, the post of someone without a home, an aid already received.
+    ("la cmu c fini ?", "info_aide", "css"),
+    ("la cmu ça existe encore", "info_aide", "css"),
+    ("j'ai plus de domicile, comment recevoir mon courrier", "demarche", "domiciliation"),
+    ("je vis à Marseille et je suis au rsa, j'ai droit a la css ?", "eligibilite", "css"),
+    ("le 115 c'est gratuit ?", "info_aide", None),
+]
+
+
+@pytest.mark.parametrize(("texte", "intention", "aide"), CAS_DIFFICILES)
+def test_cas_difficiles(
+    comprehenseur: Comprehenseur, texte: str, intention: str, aide: str | None
+) -> None:
+    compris = comprehenseur.comprendre(texte)
+    assert (compris.intention, compris.aide) == (intention, aide)
+
+
+@pytest.mark.parametrize(
+    ("texte", "situation"),
+    [
+        ("on frappe ma mère à l'ehpad", "maltraitance"),
+        ("l'aide-soignante insulte mon père à la maison de retraite", "maltraitance"),
+        ("ils laissent ma grand-mère sans manger", "maltraitance"),
+        ("mon père 82 ans se fait frapper par son aide à domicile", "maltraitance"),
+        ("ma voisine âgée se fait voler par son curateur", "maltraitance"),
+        ("mon mari me frappe devant les enfants", "violence"),
+        ("le voisin tape son gosse tous les soirs", "enfant"),
+        ("je suis à la rue, ça fait une semaine", "abri"),
+    ],
+)
+def test_situation_selon_le_contexte(
+    comprehenseur: Comprehenseur, texte: str, situation: str
+) -> None:
+    compris = comprehenseur.comprendre(texte)
+    assert (compris.intention, compris.situation_urgence) == ("urgence", situation)
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "je suis aide soignante en ehpad, j'ai droit à la prime d'activité ?",
+        "je suis étudiante étrangère, je peux avoir les APL",
+        "je veux plus être là-bas, je veux déménager, les apl suivent ?",
+        "je vais me faire couper l'électricité, je peux avoir le chèque énergie ?",
+        "mon proprio veut me mettre dehors",
+        "je dors chez ma mère en attendant un logement",
+    ],
+)
+def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
+    assert comprehenseur.comprendre(texte).intention != "urgence"

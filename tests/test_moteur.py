@@ -9,6 +9,7 @@ import pytest
 from assistant.comprehension import Comprehension
 from assistant.contenus import Catalogue
 from assistant.etat import EtatDialogue
+from assistant.faits import Faits
 from assistant.moteur import Moteur
 from assistant.reponse import (
     DESABONNER,
@@ -161,7 +162,12 @@ def test_urgence_passe_avant_un_choix_en_attente(moteur: Moteur):
 def test_stop_et_start(moteur: Moteur):
     assert jouer(moteur, "stop").reponse.action(DESABONNER) is not None
     for mot in ("START", "start", "Start !"):
-        assert jouer(moteur, mot).reponse.action(REABONNER) is not None
+        apres_stop = moteur.decider(
+            EtatDialogue(), MessageEntrant(mot), MAINTENANT, Faits(desabonne=True)
+        )
+        assert apres_stop.reponse.action(REABONNER) is not None
+        # START from someone who never said STOP (Telegram's /start) is a greeting.
+        assert jouer(moteur, mot).reponse.natures == ("salutation", "menu")
 
 
 def test_deux_incompris_proposent_un_conseiller_et_oui_transmet(moteur: Moteur):
@@ -171,6 +177,14 @@ def test_deux_incompris_proposent_un_conseiller_et_oui_transmet(moteur: Moteur):
     assert oui.action(TRANSMETTRE) is not None
     non = jouer(moteur, "2", etat=decision.etat).reponse
     assert non.natures == ("conseiller_refuse",) and not non.actions
+
+
+@pytest.mark.parametrize(("mot", "transmis"), [("oui", True), ("Oui !", True), ("non", False)])
+def test_oui_ou_non_en_toutes_lettres(moteur: Moteur, mot: str, transmis: bool):
+    decision = jouer(moteur, "blabla", "blabla")
+    reponse = jouer(moteur, mot, etat=decision.etat).reponse
+    assert (reponse.action(TRANSMETTRE) is not None) is transmis
+    assert reponse.natures == (("conseiller",) if transmis else ("conseiller_refuse",))
 
 
 def test_un_message_compris_remet_le_compte_des_incompris_a_zero(moteur: Moteur):

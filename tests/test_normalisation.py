@@ -2,6 +2,8 @@ import pytest
 
 from assistant.lexique import charger_lexique
 from assistant.normalisation import Normaliseur, simplifier
+from assistant.orthographe import Correcteur
+from assistant.reperage import IndexPhrases, Sens
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +62,15 @@ def test_simplifier(texte: str, attendu: str) -> None:
         ("ben alors bah oui", "oui"),
         ("du coup en fait le rsa", "le rsa"),
         ("Bjr, jai 1 question stp !!", "bonjour j ai 1 question stp"),
+        ("komen fer", "comment faire"),
+        ("kel papié", "quel papier"),
+        ("quels docs", "quels documents"),
+        ("mon proprio", "mon proprietaire"),
+        ("jcomprends r1", "je comprends rien"),
+        ("g droit o rsa", "j ai droit au rsa"),
+        ("c ou kon fé la demande", "c est ou qu on fait la demande"),
+        ("rebonjour", "re bonjour"),
+        ("euhm bon ben en gros je voudrais", "je voudrais"),
     ],
 )
 def test_normaliser(normaliser: Normaliseur, texte: str, attendu: str) -> None:
@@ -76,3 +87,29 @@ def test_tokens_et_question(normaliser: Normaliseur) -> None:
 def test_normaliser_est_stable(normaliser: Normaliseur) -> None:
     une_fois = normaliser("Jai pa reçu l'APL, c koi le pb ?").texte
     assert normaliser(une_fois).texte == une_fois
+
+
+@pytest.fixture(scope="module")
+def correcteur() -> Correcteur:
+    return Correcteur(["bourses", "allocation", "logement", "etranglee"], ["trouve", "etrangere"])
+
+
+def test_les_noms_ne_sont_jamais_corriges(correcteur: Correcteur) -> None:
+    mots = ("j", "habite", "a", "bourges")
+    assert correcteur.corriger(mots) == ("j", "habite", "a", "bourses")
+    assert correcteur.corriger(mots, garder={3}) == mots
+
+
+def test_pronom_colle_a_un_mot_connu(correcteur: Correcteur) -> None:
+    assert correcteur.corriger(("jtrouve", "du", "travail")) == ("je", "trouve", "du", "travail")
+
+
+def test_un_mot_courant_n_est_pas_corrige_en_detresse(correcteur: Correcteur) -> None:
+    assert correcteur.corriger(("etrangere",)) == ("etrangere",)
+
+
+def test_un_sens_compte_une_fois_par_racine() -> None:
+    index = IndexPhrases()
+    index.ajouter(("demande",), Sens("intention", "demarche", 3.0))
+    index.ajouter(("demandes",), Sens("intention", "demarche", 2.0))
+    assert index.sens(("demande",)) == (Sens("intention", "demarche", 3.0),)

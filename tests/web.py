@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
 from assistant.base import preparer_schema
-from assistant.config import Parametres
+from assistant.config import Parametres, lire_parametres
 from canaux.application import creer_application
 from tests.faux_twilio import JETON, SID
 
@@ -28,7 +28,7 @@ def parametres_de_test(url_base: str, **autres: str) -> Parametres:
         "relais_secret_key": "cle-de-test",
         **autres,
     }
-    return Parametres(**valeurs)  # type: ignore[arg-type]
+    return lire_parametres(_env_file=None, **valeurs)
 
 
 def client_de_test(
