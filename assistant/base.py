@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 # Importing the modules registers their tables with SQLModel.metadata.
 from assistant import appels, audit, boite_envoi, conseillers, console_modeles, dossiers, modeles  # noqa: F401
@@ -115,4 +115,7 @@ def _transactions_sqlite_exclusives(moteur: Engine) -> None:
 
 
 def preparer_schema(moteur: Engine) -> None:
-    SQLModel.metadata.create_all(moteur)
+    """Creates or upgrades the schema through the migrations (`relais base preparer`)."""
+    from assistant.migration import mettre_a_jour
+
+    mettre_a_jour(moteur)

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from assistant.erreurs import BaseEnRetard
@@ -32,6 +33,11 @@ def version_actuelle(moteur_sql: Engine) -> str | None:
 
 def mettre_a_jour(moteur_sql: Engine) -> None:
     """Creates the schema, or upgrades it to the current version; safe to run again."""
+    if version_actuelle(moteur_sql) is None and "personne" in inspect(moteur_sql).get_table_names():
+        raise BaseEnRetard(
+            "Cette base a été créée sans migrations : sauvegardez-la puis recréez-la "
+            "avec « relais base preparer »."
+        )
     config = configuration()
     with moteur_sql.begin() as connexion:
         config.attributes["connexion"] = connexion

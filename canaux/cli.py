@@ -131,10 +131,12 @@ def contenus_verifier(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from assistant.migration import exiger_a_jour
     from canaux.application import creer_application
 
     # Built once here so that a bad setting stops start-up with its sentence, in any case.
     application = creer_application()
+    exiger_a_jour(application.state.relais.moteur_sql)
     print(f"Relais écoute sur http://{args.host}:{args.port}/ (simulateur : /simulateur)")
     if args.workers > 1:
         # Each worker process builds its own application from the same settings.

@@ -13,7 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant.boite_envoi import enregistrer_statut
 from assistant.reponse import Bloc, Reponse
-from assistant.service import Entrant, Sortie
+from assistant.service import Entrant, Sortie, Tour
 from assistant.telephones import normaliser_telephone
 from canaux.contexte import Contexte, contexte
 from canaux.twilio_signature import lire_requete_twilio
@@ -22,6 +22,10 @@ journal = logging.getLogger("relais.sms")
 routeur = APIRouter()
 PREFIXE_WHATSAPP = "whatsapp:"
 TWIML = "application/xml"
+# Twilio gives up on a webhook after 15 s. A turn that could only start later (overload: it
+# waited that long for a worker thread) would be stored as answered while nobody reads the
+# answer, and would delay every turn behind it: past this wait, the apology, nothing stored.
+ATTENTE_MAX = 10.0
 
 
 def adresse_et_canal(expediteur: str) -> tuple[str, str]:
@@ -64,12 +68,22 @@ async def recevoir(request: Request, ctx: Annotated[Contexte, Depends(contexte)]
         pieces_jointes=pieces_jointes,
     )
     debut = time.perf_counter()
+
+    def traiter_a_temps() -> Tour | None:
+        if time.perf_counter() - debut > ATTENTE_MAX:
+            return None
+        return ctx.service.traiter(entrant)
+
     try:
-        tour = await run_in_threadpool(ctx.service.traiter, entrant)
+        tour = await run_in_threadpool(traiter_a_temps)
     except Exception:
         # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
         journal.exception("tour SMS en échec (canal=%s)", canal)
         ctx.metriques.erreurs.labels("sms").inc()
+        return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
+    if tour is None:
+        journal.warning("tour SMS abandonné après %.0f s d'attente (surcharge)", ATTENTE_MAX)
+        ctx.metriques.erreurs.labels("sms_surcharge").inc()
         return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
     ctx.metriques.compter_tour(canal, tour, time.perf_counter() - debut)
     return twiml(tour.sorties)

@@ -32,6 +32,7 @@ from assistant.gsm import GSM7
 from assistant.modeles import Conversation, Message, Personne
 from canaux.expedition import Expedition
 from canaux.twilio_envoi import ExpediteurTwilio
+from tests.bases import moteur_de_test
 from tests.faux_twilio import ERREUR_429, ERREUR_500, JETON, NUMERO_INVALIDE, SID, FauxTwilio
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -445,11 +446,16 @@ def test_deux_workers_simultanes_envoient_chaque_message_une_seule_fois(
     assert sorted(e.id_fournisseur or "" for e in envois) == sorted(twilio.sids)
 
 
+@pytest.fixture
+def moteur_pg() -> Iterator[Engine]:
+    """SKIP LOCKED exists on PostgreSQL only (SQLite serialises whole transactions)."""
+    yield from moteur_de_test("postgresql")
+
+
 def test_postgresql_saute_les_lignes_qu_un_autre_worker_reserve(
-    moteur_sql: Engine, twilio: FauxTwilio, expediteurs: dict[str, Expediteur]
+    moteur_pg: Engine, twilio: FauxTwilio, expediteurs: dict[str, Expediteur]
 ):
-    if moteur_sql.dialect.name != "postgresql":
-        pytest.skip("SKIP LOCKED : PostgreSQL seulement (SQLite sérialise les transactions)")
+    moteur_sql = moteur_pg
     personne_id = creer_personne(moteur_sql)
     premier = deposer_pour(moteur_sql, personne_id, "Un")
     second = deposer_pour(moteur_sql, personne_id, "Deux")
