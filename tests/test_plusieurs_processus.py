@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from assistant.base import creer_moteur_sql, preparer_schema
+from assistant.conseillers import creer_conseiller
 from assistant.modeles import Conversation, Message, Personne
 from tests.bases import url_postgres_isolee
 from tests.faux_twilio import JETON, SID
@@ -114,6 +116,46 @@ async def tout_envoyer(ports: tuple[int, int]) -> dict[str, str]:
     return {sid: texte for r in resultats for sid, texte in r.items()}
 
 
+def file_vue_par_l_autre_processus(moteur_sql, ports: tuple[int, int]) -> None:
+    """A person asks for an agent through one process; the console of the other shows it."""
+    with Session(moteur_sql) as session:
+        creer_conseiller(session, "alice", "mot-de-passe-alice")
+        session.commit()
+    champs = {"From": "+33639989998", "MessageSid": "SMconseiller", "Body": "je veux un conseiller"}
+    asyncio.run(_envoyer_un(ports[0], champs))
+    # The cookies are Secure (the public URL is https): carried by hand over local http.
+    biscuits: dict[str, str] = {}
+
+    def demander(methode: str, chemin: str, **options: object) -> httpx.Response:
+        entete = "; ".join(f"{nom}={valeur}" for nom, valeur in biscuits.items())
+        reponse = httpx.request(
+            methode,
+            f"http://127.0.0.1:{ports[1]}{chemin}",
+            headers={"Cookie": entete},
+            timeout=30,
+            **options,  # type: ignore[arg-type]
+        )
+        biscuits.update({c.name: c.value for c in reponse.cookies.jar})
+        return reponse
+
+    csrf = re.search(r'name="csrf" value="([^"]+)"', demander("GET", "/console/connexion").text)
+    assert csrf is not None
+    connexion = demander(
+        "POST",
+        "/console/connexion",
+        data={"identifiant": "alice", "mot_de_passe": "mot-de-passe-alice", "csrf": csrf[1]},
+    )
+    assert connexion.status_code == 303, connexion.text
+    file = demander("GET", "/console/file")
+    assert file.status_code == 200
+    assert "98 99 98" in file.text or "+33639989998" in file.text
+
+
+async def _envoyer_un(port: int, champs: dict[str, str]) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        await envoyer(client, port, champs)
+
+
 @pytest.fixture
 def url_pg() -> str:
     return url_postgres_isolee()
@@ -128,6 +170,7 @@ def test_deux_processus_une_base(url_pg: str):
         for port in ports:
             attendre(port)
         reponses = asyncio.run(tout_envoyer(ports))
+        file_vue_par_l_autre_processus(moteur_sql, ports)
     finally:
         for serveur in serveurs:
             serveur.terminate()
@@ -136,12 +179,21 @@ def test_deux_processus_une_base(url_pg: str):
     assert len(reponses) == total
 
     with Session(moteur_sql) as session:
-        entrants = session.exec(
-            select(Message).where(Message.sens == "entrant").order_by(col(Message.id))
+        # The load only: without the conversation that asked for an agent at the end.
+        personnes = session.exec(select(Personne).where(Personne.adresse != "+33639989998")).all()
+        ids = [p.id for p in personnes]
+        conversations = session.exec(
+            select(Conversation).where(col(Conversation.personne_id).in_(ids))
         ).all()
-        sortants = session.exec(select(Message).where(Message.sens == "sortant")).all()
-        conversations = session.exec(select(Conversation)).all()
-        personnes = session.exec(select(Personne)).all()
+        des_conversations = col(Message.conversation_id).in_([c.id for c in conversations])
+        entrants = session.exec(
+            select(Message)
+            .where(Message.sens == "entrant", des_conversations)
+            .order_by(col(Message.id))
+        ).all()
+        sortants = session.exec(
+            select(Message).where(Message.sens == "sortant", des_conversations)
+        ).all()
     # Every message stored once.
     assert len(entrants) == total
     assert len({m.id_externe for m in entrants}) == total
