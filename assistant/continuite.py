@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from assistant.conversations import conversation_ouverte, personne_verrouillee
 from assistant.etat import EtatDialogue
 from assistant.modeles import Conversation, Personne
-from assistant.transfert import BOT, CLOS
+from assistant.transfert import BOT
 
 # A conversation older than this is not carried over to a call.
 RECENTE = dt.timedelta(days=7)
@@ -66,21 +67,10 @@ def _demarrer(
     maintenant: dt.datetime,
 ) -> str | None:
     with Session(moteur_sql) as session:
-        personne = session.exec(
-            select(Personne)
-            .where(Personne.canal == canal, Personne.adresse == adresse)
-            .with_for_update()
-        ).first()
-        if personne is None:
-            personne = Personne(canal=canal, adresse=adresse, telephone=telephone)
-            session.add(personne)
-            session.flush()
-        conversation = session.exec(
-            select(Conversation)
-            .where(Conversation.personne_id == personne.id, Conversation.transfert != CLOS)
-            .order_by(col(Conversation.id).desc())
-            .with_for_update()
-        ).first()
+        personne = personne_verrouillee(session, canal, adresse)
+        if personne.telephone is None and telephone:
+            personne.telephone = telephone
+        conversation = conversation_ouverte(session, personne)
         derniere_activite: dt.datetime | None = None
         if conversation is None:
             conversation = Conversation(personne_id=personne.id or 0, transfert=BOT)

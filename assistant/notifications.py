@@ -11,12 +11,13 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from assistant.boite_envoi import deposer
+from assistant.conversations import conversation_ouverte, personne_verrouillee
 from assistant.dossiers import Dossier
 from assistant.import_dossiers import ChangementStatut
-from assistant.modeles import Conversation, Personne
+from assistant.modeles import Conversation
 from assistant.rendu import SMS, Rendeur
 from assistant.reponse import Bloc, Reponse
 from assistant.service import vue_dossier
@@ -37,7 +38,7 @@ def notifier_changements(
             dossier = session.get(Dossier, changement.dossier_id)
             if dossier is None or not dossier.alerte_sms or not dossier.telephone:
                 continue
-            personne = _personne_sms(session, dossier.telephone)
+            personne = personne_verrouillee(session, "sms", dossier.telephone)
             bloc = Bloc(
                 "notification",
                 dossier.aide,
@@ -50,7 +51,7 @@ def notifier_changements(
                 texte,
                 proactif=True,
                 maintenant=maintenant,
-                conversation_id=_conversation_ouverte(session, personne),
+                conversation_id=_id_de(conversation_ouverte(session, personne)),
             )
             deposees += 1
         session.commit()
@@ -58,20 +59,5 @@ def notifier_changements(
     return deposees
 
 
-def _personne_sms(session: Session, telephone: str) -> Personne:
-    personne = session.exec(
-        select(Personne).where(Personne.canal == "sms", Personne.adresse == telephone)
-    ).first()
-    if personne is None:
-        personne = Personne(canal="sms", adresse=telephone, telephone=telephone)
-        session.add(personne)
-        session.flush()
-    return personne
-
-
-def _conversation_ouverte(session: Session, personne: Personne) -> int | None:
-    return session.exec(
-        select(Conversation.id)
-        .where(Conversation.personne_id == personne.id, Conversation.transfert != "clos")
-        .order_by(col(Conversation.id).desc())
-    ).first()
+def _id_de(conversation: Conversation | None) -> int | None:
+    return conversation.id if conversation else None

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from assistant.audit import Divulgation, EchecControle
 from assistant.confidentialite import empreinte
+from assistant.conversations import conversation_en_cours, personne_verrouillee
 from assistant.dossiers import Dossier
 from assistant.entites import extraire_entites
 from assistant.etat import EtatDialogue
@@ -36,12 +37,10 @@ from assistant.reponse import (
     Reponse,
 )
 from assistant.suivi_dossier import ALERTE, DIVULGUER, DUREE_VERROU, ECHEC_CONTROLE
-from assistant.transfert import AVEC_UNE_PERSONNE, BOT, CLOS, DEMANDER, transition
+from assistant.transfert import AVEC_UNE_PERSONNE, BOT, DEMANDER, transition
 
 journal = logging.getLogger("relais.service")
 
-# Channels whose address is a phone number: it is the person's phone.
-CANAUX_TELEPHONE = ("sms", "whatsapp", "voix")
 # A text longer than this is cut before it is stored and understood.
 LONGUEUR_MAX = 2000
 _ESSAIS = 3
@@ -137,8 +136,8 @@ class ServiceDialogue:
                 deja = self._reponses_deja_donnees(session, entrant)
                 if deja is not None:
                     return deja
-            personne = self._personne(session, entrant)
-            conversation = self._conversation(session, personne)
+            personne = personne_verrouillee(session, entrant.canal, entrant.adresse)
+            conversation = conversation_en_cours(session, personne)
             maintenant = self.horloge()
             etat = EtatDialogue.depuis_json(conversation.etat)
             faits = self._faits(session, personne, etat, entrant.texte, maintenant)
@@ -209,7 +208,7 @@ class ServiceDialogue:
         """A phone number proven to belong to this address (e.g. a Telegram contact of one's
         own): the address joins the history and files of that phone."""
         with Session(self.moteur_sql) as session:
-            personne = self._personne(session, Entrant(canal, adresse, ""))
+            personne = personne_verrouillee(session, canal, adresse)
             personne.telephone = telephone
             session.add(personne)
             session.commit()
@@ -239,34 +238,6 @@ class ServiceDialogue:
         sorties = tuple(Sortie(m.texte, m.encodage, m.segments) for m in reponses)
         journal.info("rejeu ignore canal=%s", entrant.canal)
         return Tour(recu.conversation_id, None, sorties, rejoue=True)
-
-    def _personne(self, session: Session, entrant: Entrant) -> Personne:
-        # Locking the person serialises the turns of one person across processes, even
-        # before a conversation exists to lock.
-        personne = session.exec(
-            select(Personne)
-            .where(Personne.canal == entrant.canal, Personne.adresse == entrant.adresse)
-            .with_for_update()
-        ).first()
-        if personne is None:
-            telephone = entrant.adresse if entrant.canal in CANAUX_TELEPHONE else None
-            personne = Personne(canal=entrant.canal, adresse=entrant.adresse, telephone=telephone)
-            session.add(personne)
-            session.flush()
-        return personne
-
-    def _conversation(self, session: Session, personne: Personne) -> Conversation:
-        conversation = session.exec(
-            select(Conversation)
-            .where(Conversation.personne_id == personne.id, Conversation.transfert != CLOS)
-            .order_by(col(Conversation.id).desc())
-            .with_for_update()
-        ).first()
-        if conversation is None:
-            conversation = Conversation(personne_id=personne.id or 0, transfert=BOT)
-            session.add(conversation)
-            session.flush()
-        return conversation
 
     def _faits(
         self,

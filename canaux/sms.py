@@ -6,26 +6,22 @@ import logging
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant.boite_envoi import enregistrer_statut
 from assistant.reponse import Bloc, Reponse
-from assistant.service import Entrant, Sortie, Tour
+from assistant.service import Entrant, Sortie
 from assistant.telephones import normaliser_telephone
 from canaux.contexte import Contexte, contexte
-from canaux.twilio_signature import lire_requete_twilio
+from canaux.twilio_signature import RequeteTwilio, requete_twilio_signee
 
 journal = logging.getLogger("relais.sms")
 routeur = APIRouter()
 PREFIXE_WHATSAPP = "whatsapp:"
 TWIML = "application/xml"
-# Twilio gives up on a webhook after 15 s. A turn that could only start later (overload: it
-# waited that long for a worker thread) would be stored as answered while nobody reads the
-# answer, and would delay every turn behind it: past this wait, the apology, nothing stored.
-ATTENTE_MAX = 10.0
 
 
 def adresse_et_canal(expediteur: str) -> tuple[str, str]:
@@ -44,14 +40,10 @@ def twiml(sorties: tuple[Sortie, ...]) -> Response:
 
 
 @routeur.post("/canaux/sms")
-async def recevoir(request: Request, ctx: Annotated[Contexte, Depends(contexte)]) -> Response:
-    parametres = ctx.parametres
-    requete = await lire_requete_twilio(
-        request, parametres.twilio_auth_token, parametres.relais_url_publique
-    )
-    if not requete.signature_valide:
-        journal.warning("webhook SMS refusé : signature invalide")
-        return PlainTextResponse("Signature Twilio invalide.", status_code=403)
+async def recevoir(
+    requete: Annotated[RequeteTwilio, Depends(requete_twilio_signee)],
+    ctx: Annotated[Contexte, Depends(contexte)],
+) -> Response:
     expediteur, identifiant = requete.get("From").strip(), requete.get("MessageSid").strip()
     if not expediteur or not identifiant:
         return PlainTextResponse("Champs From et MessageSid requis.", status_code=400)
@@ -68,37 +60,23 @@ async def recevoir(request: Request, ctx: Annotated[Contexte, Depends(contexte)]
         pieces_jointes=pieces_jointes,
     )
     debut = time.perf_counter()
-
-    def traiter_a_temps() -> Tour | None:
-        if time.perf_counter() - debut > ATTENTE_MAX:
-            return None
-        return ctx.service.traiter(entrant)
-
     try:
-        tour = await run_in_threadpool(traiter_a_temps)
+        tour = await run_in_threadpool(ctx.service.traiter, entrant)
     except Exception:
         # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
         journal.exception("tour SMS en échec (canal=%s)", canal)
         ctx.metriques.erreurs.labels("sms").inc()
-        return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
-    if tour is None:
-        journal.warning("tour SMS abandonné après %.0f s d'attente (surcharge)", ATTENTE_MAX)
-        ctx.metriques.erreurs.labels("sms_surcharge").inc()
         return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
     ctx.metriques.compter_tour(canal, tour, time.perf_counter() - debut)
     return twiml(tour.sorties)
 
 
 @routeur.post("/canaux/sms/statut")
-async def statut(request: Request, ctx: Annotated[Contexte, Depends(contexte)]) -> Response:
+async def statut(
+    requete: Annotated[RequeteTwilio, Depends(requete_twilio_signee)],
+    ctx: Annotated[Contexte, Depends(contexte)],
+) -> Response:
     """Twilio's delivery status callback for a message sent from the outbox."""
-    parametres = ctx.parametres
-    requete = await lire_requete_twilio(
-        request, parametres.twilio_auth_token, parametres.relais_url_publique
-    )
-    if not requete.signature_valide:
-        journal.warning("statut SMS refusé : signature invalide")
-        return PlainTextResponse("Signature Twilio invalide.", status_code=403)
     identifiant = requete.get("MessageSid").strip()
     statut_twilio = requete.get("MessageStatus").strip()
     if not identifiant or not statut_twilio:

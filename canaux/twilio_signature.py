@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qsl
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from twilio.request_validator import RequestValidator
+
+from canaux.contexte import contexte
+
+journal = logging.getLogger("relais.twilio")
 
 
 class RequeteTwilio:
@@ -35,3 +40,15 @@ async def lire_requete_twilio(request: Request, jeton: str, url_publique: str) -
     signature = request.headers.get("X-Twilio-Signature", "")
     valide = bool(jeton and signature) and RequestValidator(jeton).validate(url, champs, signature)
     return RequeteTwilio(champs, valide)
+
+
+async def requete_twilio_signee(request: Request) -> RequeteTwilio:
+    """A FastAPI dependency: the webhook's form, or 403 when its signature does not verify."""
+    parametres = contexte(request).parametres
+    requete = await lire_requete_twilio(
+        request, parametres.twilio_auth_token, parametres.relais_url_publique
+    )
+    if not requete.signature_valide:
+        journal.warning("webhook Twilio refusé (%s) : signature invalide", request.url.path)
+        raise HTTPException(status_code=403, detail="Signature Twilio invalide.")
+    return requete

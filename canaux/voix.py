@@ -20,7 +20,7 @@ from fastapi.responses import PlainTextResponse, Response
 from assistant import appels
 from assistant.continuite import demarrer_appel
 from canaux.contexte import Contexte, contexte
-from canaux.twilio_signature import RequeteTwilio, lire_requete_twilio
+from canaux.twilio_signature import RequeteTwilio, requete_twilio_signee
 from canaux.voix_document import Appelant, Entree, EtatAppel
 from canaux.voix_parcours import CANAL, Etape, Parcours
 from canaux.voix_twiml import Reglages, ecrire
@@ -65,24 +65,26 @@ def lire_entree(requete: RequeteTwilio, silence: bool) -> Entree:
     )
 
 
+Signee = Annotated[RequeteTwilio, Depends(requete_twilio_signee)]
+
+
 @routeur.post(CHEMIN)
-async def decrocher(request: Request, ctx: Annotated[Contexte, Depends(contexte)]) -> Response:
-    return await _repondre(request, ctx, etape="0")
+async def decrocher(
+    request: Request, requete: Signee, ctx: Annotated[Contexte, Depends(contexte)]
+) -> Response:
+    return await _repondre(request, requete, ctx, etape="0")
 
 
 @routeur.post(CHEMIN_SUITE)
-async def suite(request: Request, ctx: Annotated[Contexte, Depends(contexte)]) -> Response:
-    return await _repondre(request, ctx, etape=request.query_params.get("etape", ""))
+async def suite(
+    request: Request, requete: Signee, ctx: Annotated[Contexte, Depends(contexte)]
+) -> Response:
+    return await _repondre(request, requete, ctx, etape=request.query_params.get("etape", ""))
 
 
-async def _repondre(request: Request, ctx: Contexte, etape: str) -> Response:
-    parametres = ctx.parametres
-    requete = await lire_requete_twilio(
-        request, parametres.twilio_auth_token, parametres.relais_url_publique
-    )
-    if not requete.signature_valide:
-        journal.warning("webhook voix refusé : signature invalide")
-        return PlainTextResponse("Signature Twilio invalide.", status_code=403)
+async def _repondre(
+    request: Request, requete: RequeteTwilio, ctx: Contexte, etape: str
+) -> Response:
     call_sid = requete.get("CallSid").strip()
     if not call_sid or not etape.isdigit():
         return PlainTextResponse("Champ CallSid et paramètre etape requis.", status_code=400)
