@@ -68,10 +68,14 @@ class Envoi(SQLModel, table=True):
 class EchecEnvoi(RelaisErreur):
     """A send failed; `definitif` when trying again cannot help (invalid number...)."""
 
-    def __init__(self, raison: str, definitif: bool) -> None:
+    def __init__(
+        self, raison: str, definitif: bool, reessayer_apres: dt.timedelta | None = None
+    ) -> None:
         super().__init__(raison)
         self.raison = raison
         self.definitif = definitif
+        # The provider's own "retry after" (Telegram's 429): no try before it.
+        self.reessayer_apres = reessayer_apres
 
 
 class Expediteur(Protocol):
@@ -251,6 +255,8 @@ def _consigner(
             rapport.echecs += 1
         else:
             attente = min(ATTENTE_INITIALE * 2 ** (envoi.tentatives - 1), ATTENTE_MAX)
+            if resultat.reessayer_apres is not None:
+                attente = max(attente, resultat.reessayer_apres)
             envoi.statut, envoi.verrou_jusqua, envoi.raison = EN_ATTENTE, None, resultat.raison
             envoi.prochain_essai = maintenant + attente
             rapport.reessais += 1

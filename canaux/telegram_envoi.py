@@ -154,8 +154,13 @@ class ExpediteurTelegram:
         code = int(corps.get("error_code") or reponse.status_code)
         if code == 429:
             parametres = corps.get("parameters") or {}
-            attente = parametres.get("retry_after", "?")
-            raise EchecEnvoi(f"Telegram 429 (réessayer dans {attente} s)", definitif=False)
+            attente = parametres.get("retry_after")
+            delai = dt.timedelta(seconds=int(attente)) if isinstance(attente, int) else None
+            raise EchecEnvoi(
+                f"Telegram 429 (réessayer dans {attente or '?'} s)",
+                definitif=False,
+                reessayer_apres=delai,
+            )
         if code == 403:
             marquer_injoignable(self.moteur_sql, envoi.destinataire)
             raise EchecEnvoi(RAISON_BLOQUE, definitif=True)

@@ -625,6 +625,18 @@ def test_un_429_puis_un_succes_par_la_boite_d_envoi(moteur_sql: Engine, faux: Fa
     assert len(faux.envoyes) == 2
 
 
+def test_le_retry_after_de_telegram_est_respecte(moteur_sql: Engine, faux: FauxTelegram):
+    """Telegram asks for 600 s: the outbox waits that long, not its own 30 s."""
+    envoi = deposer_pour(moteur_sql)
+    expediteurs = {"telegram": ExpediteurTelegram(JETON, moteur_sql, api_url=faux.url)}
+    faux.programmer("sendMessage", trop_de_requetes(600))
+    expedier(moteur_sql, expediteurs, MAINTENANT)
+    prochain = relire(moteur_sql, envoi).prochain_essai.replace(tzinfo=dt.UTC)
+    assert prochain == MAINTENANT + dt.timedelta(seconds=600)
+    assert expedier(moteur_sql, expediteurs, MAINTENANT + dt.timedelta(seconds=599)).traites == 0
+    assert expedier(moteur_sql, expediteurs, MAINTENANT + dt.timedelta(seconds=601)).envoyes == 1
+
+
 def test_un_403_est_definitif_et_marque_la_personne_injoignable(
     moteur_sql: Engine, faux: FauxTelegram
 ):
