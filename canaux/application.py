@@ -17,7 +17,7 @@ from assistant.contenus import charger_catalogue
 from assistant.modeles import maintenant_utc
 from assistant.moteur import Moteur
 from assistant.service import ServiceDialogue
-from canaux import console, simulateur, sms, supervision, telegram, voix
+from canaux import console, simulateur, simulateur_appel, sms, supervision, telegram, voix
 from canaux.contexte import Contexte
 from canaux.expedition import Expedition
 from canaux.metriques import Metriques
@@ -84,6 +84,7 @@ def creer_application(
     )
     application.include_router(supervision.routeur)
     application.include_router(simulateur.routeur)
+    application.include_router(simulateur_appel.routeur)
     application.include_router(console.routeur)
     if "sms" in parametres.canaux_actifs:
         application.include_router(sms.routeur)
