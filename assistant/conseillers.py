@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.erreurs import RelaisErreur
-from assistant.modeles import maintenant_utc
+from assistant.modeles import en_utc, maintenant_utc
 
 CONSEILLER = "conseiller"
 ADMIN = "admin"
@@ -67,11 +67,6 @@ class ConnexionRefusee(RelaisErreur):
     def __init__(self, message: str, jusqua: dt.datetime | None = None) -> None:
         super().__init__(message)
         self.jusqua = jusqua
-
-
-def en_utc(instant: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive datetimes: they were stored in UTC."""
-    return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
 
 
 def creer_conseiller(

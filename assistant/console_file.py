@@ -16,11 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from assistant.audit import Divulgation
-from assistant.conseillers import Conseiller, en_utc
+from assistant.conseillers import Conseiller
 from assistant.console_modeles import Attribution, TacheRappel
 from assistant.dossiers import Dossier
 from assistant.etat import EtatDialogue
-from assistant.modeles import Conversation, Message, Personne
+from assistant.modeles import Conversation, Message, Personne, en_utc
 from assistant.transfert import ATTENTE, CONSEILLER
 
 # Intents that say nothing about what the person needs.

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from assistant.boite_envoi import Envoi
-from assistant.conseillers import Conseiller, en_utc
+from assistant.conseillers import Conseiller
 from assistant.console_file import Resume, dossiers_divulgues, entrants_recents, resumer
 from assistant.console_modeles import (
     ActionConseiller,
@@ -20,7 +20,7 @@ from assistant.console_modeles import (
     TacheRappel,
 )
 from assistant.dossiers import Dossier
-from assistant.modeles import Conversation, Message, Personne
+from assistant.modeles import Conversation, Message, Personne, en_utc
 
 MESSAGE, NOTE, RAPPEL = "message", "note", "rappel"
 EVENEMENTS_MAX = 300

@@ -16,16 +16,11 @@ from sqlmodel import Session, col, select
 
 from assistant.conversations import conversation_ouverte, personne_verrouillee
 from assistant.etat import EtatDialogue
-from assistant.modeles import Conversation, Personne
+from assistant.modeles import Conversation, Personne, en_utc
 from assistant.transfert import BOT
 
 # A conversation older than this is not carried over to a call.
 RECENTE = dt.timedelta(days=7)
-
-
-def _en_utc(instant: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive datetimes: they were stored in UTC."""
-    return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
 
 
 def debut_d_appel(etat: EtatDialogue) -> EtatDialogue:
@@ -75,7 +70,7 @@ def _demarrer(
         if conversation is None:
             conversation = Conversation(personne_id=personne.id or 0, transfert=BOT)
         elif conversation.version > 0:
-            derniere_activite = _en_utc(conversation.maj_le)
+            derniere_activite = en_utc(conversation.maj_le)
         if conversation.transfert != BOT:
             # A person handles this conversation: its state is theirs, not the bot's.
             session.commit()
@@ -112,4 +107,4 @@ def _etat_recent_ailleurs(
     ).first()
     if trouve is None:
         return None
-    return _en_utc(trouve.maj_le), EtatDialogue.depuis_json(trouve.etat)
+    return en_utc(trouve.maj_le), EtatDialogue.depuis_json(trouve.etat)

@@ -14,6 +14,11 @@ def maintenant_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def en_utc(instant: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
+
+
 class Personne(SQLModel, table=True):
     """One channel address (a phone number on SMS, a Telegram chat...).
 

@@ -24,7 +24,7 @@ from assistant.entites import extraire_entites
 from assistant.etat import EtatDialogue
 from assistant.faits import DossierVu, Faits
 from assistant.gsm import preparer_sms
-from assistant.modeles import Conversation, Message, Personne, maintenant_utc
+from assistant.modeles import Conversation, Message, Personne, en_utc, maintenant_utc
 from assistant.moteur import Moteur
 from assistant.ouverture import Horaires
 from assistant.rendu import FAMILLE_DU_CANAL, SMS, Rendeur
@@ -47,11 +47,6 @@ _ESSAIS = 3
 HORAIRES_PAR_DEFAUT = "lun-ven 09:00-12:30,13:30-17:00"
 # Answered even while a person handles the conversation.
 _TOUJOURS_REPONDUES = ("urgence", "stop", "start")
-
-
-def _en_utc(instant: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive datetimes: they were stored in UTC."""
-    return instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
 
 
 def vue_dossier(dossier: Dossier) -> DossierVu:
@@ -271,7 +266,7 @@ class ServiceDialogue:
         return Faits(
             dossiers_du_telephone=du_telephone,
             dossier_cite=vue_dossier(cite) if cite else None,
-            echecs_du_numero=tuple(_en_utc(e) for e in echecs),
+            echecs_du_numero=tuple(en_utc(e) for e in echecs),
             desabonne=personne.desabonne,
         )
 

@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from assistant import conseillers
-from assistant.conseillers import ROLES, CompteInvalide, Connecte, en_utc
+from assistant.conseillers import ROLES, CompteInvalide, Connecte
 from assistant.console_modeles import dernieres_actions, journaliser
+from assistant.modeles import en_utc
 from canaux.console_web import Ctx, administrateur, administrateur_lecture, aller, page
 from canaux.contexte import Contexte
 

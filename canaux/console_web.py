@@ -17,8 +17,9 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from assistant import conseillers
-from assistant.conseillers import DUREE_SESSION, Connecte, en_utc
+from assistant.conseillers import DUREE_SESSION, Connecte
 from assistant.contenus_console import ContenusConsole, charger_contenus_console
+from assistant.modeles import en_utc
 from assistant.ouverture import PARIS
 from canaux.contexte import Contexte, contexte
 
