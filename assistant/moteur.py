@@ -148,10 +148,10 @@ class _Tour:
             return self._appliquer_choix(etat, valeur)
         if not texte:
             return self._menu(etat, Bloc("vide"), intention="menu", confiance=1.0)
-        if texte.lower().strip(" .!") in _MOTS_REPRISE and not self.faits.desabonne:
-            # START from someone who never said STOP (Telegram's /start): a greeting.
-            return self._menu(etat, Bloc("salutation"), intention="salutation", confiance=1.0)
         if texte.lower().strip(" .!") in _MOTS_REPRISE:
+            if not self.faits.desabonne:
+                # START from someone who never said STOP (Telegram's /start): a greeting.
+                return self._menu(etat, Bloc("salutation"), intention="salutation", confiance=1.0)
             reponse = Reponse(
                 (Bloc("start"),), actions=(Action(REABONNER),), intention="start", confiance=1.0
             )

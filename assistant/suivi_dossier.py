@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from assistant.entites import extraire_entites
+from assistant.entites import EntitesTrouvees, extraire_entites
 from assistant.etat import EtatDialogue
 from assistant.faits import DossierVu, Faits
 from assistant.reponse import TRANSMETTRE, Action, Bloc, Choix, Reponse
@@ -102,10 +102,7 @@ def commencer(
         connu = next((d for d in dossiers if d.numero == entites.numero_dossier), None)
         if connu is not None:
             return reveler(etat, connu, "telephone", libelles_alerte)
-        etat = etat.evoluer(donnees={**etat.donnees, "numero": entites.numero_dossier})
-        if entites.date_naissance:
-            return controler(etat, entites.date_naissance, faits, maintenant, libelles_alerte)
-        return _demander(etat, ATTENTE_DATE, "demande_date", faits, maintenant)
+        return _numero_recu(etat, entites, faits, maintenant, libelles_alerte)
     if len(dossiers) == 1:
         return reveler(etat, dossiers[0], "telephone", libelles_alerte)
     if len(dossiers) > 1:
@@ -115,6 +112,20 @@ def commencer(
         nouvel_etat = etat.evoluer(choix=choix, attente=None, intention="statut_dossier")
         return Issue(_reponse(Bloc("quel_dossier"), choix=choix), nouvel_etat)
     return _demander(etat, ATTENTE_NUMERO, "demande_numero", faits, maintenant)
+
+
+def _numero_recu(
+    etat: EtatDialogue,
+    entites: EntitesTrouvees,
+    faits: Faits,
+    maintenant: dt.datetime,
+    libelles_alerte: tuple[str, str],
+) -> Issue:
+    """A file number is given: check it with the date of birth, given too or asked next."""
+    etat = etat.evoluer(donnees={**etat.donnees, "numero": entites.numero_dossier})
+    if entites.date_naissance:
+        return controler(etat, entites.date_naissance, faits, maintenant, libelles_alerte)
+    return _demander(etat, ATTENTE_DATE, "demande_date", faits, maintenant)
 
 
 def _demander(
@@ -143,10 +154,7 @@ def suite_attendue(
     """The answer to "your file number?" or "your date of birth?", or None if it is not one."""
     entites = extraire_entites(texte, maintenant.year)
     if etat.attente == ATTENTE_NUMERO and entites.numero_dossier:
-        etat = etat.evoluer(donnees={**etat.donnees, "numero": entites.numero_dossier})
-        if entites.date_naissance:
-            return controler(etat, entites.date_naissance, faits, maintenant, libelles_alerte)
-        return _demander(etat, ATTENTE_DATE, "demande_date", faits, maintenant)
+        return _numero_recu(etat, entites, faits, maintenant, libelles_alerte)
     if etat.attente == ATTENTE_DATE and entites.date_naissance:
         return controler(etat, entites.date_naissance, faits, maintenant, libelles_alerte)
     return None
