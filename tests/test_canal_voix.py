@@ -21,7 +21,7 @@ from assistant.modeles import Conversation, Message, Personne
 from assistant.reponse import PRIORITE_URGENCE
 from canaux.terminal_voix import appeler
 from tests.faux_twilio import SID
-from tests.web import URL_PUBLIQUE, client_de_test, poster_signe, signer
+from tests.web import URL_PUBLIQUE, Horloge, client_de_test, poster_signe, signer
 
 MOBILE = "+33639980201"
 FIXE = "+33145678901"
@@ -34,14 +34,6 @@ FERME = dt.datetime(2026, 12, 5, 15, 0, tzinfo=dt.UTC)
 CHEMIN = "/canaux/voix"
 
 _sids = itertools.count(1)
-
-
-class Horloge:
-    def __init__(self, instant: dt.datetime = OUVERT) -> None:
-        self.maintenant = instant
-
-    def __call__(self) -> dt.datetime:
-        return self.maintenant
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from itertools import count
 
@@ -16,7 +15,7 @@ from assistant.base import preparer_schema
 from assistant.conseillers import Conseiller, creer_conseiller
 from assistant.modeles import Conversation
 from canaux.application import creer_application
-from tests.web import MAINTENANT, parametres_de_test, poster_signe
+from tests.web import Horloge, parametres_de_test, poster_signe
 
 MOT_DE_PASSE = "un-bon-mot-de-passe"
 _SID = count(1)
@@ -26,19 +25,6 @@ def hachage_rapide(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 with its cheapest parameters: the real ones cost ~0.3 s a hash on a slow runner."""
     rapide = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(conseillers, "_hacheur", rapide)
-
-
-class Horloge:
-    """A clock the test moves forward."""
-
-    def __init__(self, depart: dt.datetime = MAINTENANT) -> None:
-        self.maintenant = depart
-
-    def __call__(self) -> dt.datetime:
-        return self.maintenant
-
-    def avancer(self, **duree: float) -> None:
-        self.maintenant += dt.timedelta(**duree)
 
 
 def client_console(url_base: str, horloge: Horloge | None = None, **autres: str) -> TestClient:

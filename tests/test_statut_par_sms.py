@@ -11,20 +11,12 @@ from sqlmodel import Session, select
 from assistant.audit import Divulgation, EchecControle
 from assistant.dossiers import Dossier
 from tests.test_canal_sms import messages_twiml
-from tests.web import client_de_test, poster_signe
+from tests.web import Horloge, client_de_test, poster_signe
 
 TELEPHONE = "+33639980101"
 DEUX_DOSSIERS = "+33639980102"
 INCONNU = "+33639980199"
 T0 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
-
-
-class Horloge:
-    def __init__(self) -> None:
-        self.maintenant = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.maintenant
 
 
 @pytest.fixture

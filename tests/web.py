@@ -18,6 +18,19 @@ URL_PUBLIQUE = "https://relais.example.org"
 MAINTENANT = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
 
 
+class Horloge:
+    """A clock the test moves forward."""
+
+    def __init__(self, depart: dt.datetime = MAINTENANT) -> None:
+        self.maintenant = depart
+
+    def __call__(self) -> dt.datetime:
+        return self.maintenant
+
+    def avancer(self, **duree: float) -> None:
+        self.maintenant += dt.timedelta(**duree)
+
+
 def parametres_de_test(url_base: str, **autres: str) -> Parametres:
     valeurs = {
         "database_url": url_base,
