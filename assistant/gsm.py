@@ -66,8 +66,11 @@ _PHRASE = re.compile(r"(?<=[.!?:;])\s|\n")
 _MOT = re.compile(r"\s")
 
 
+_GSM7_TOUT = GSM7_BASE | GSM7_EXTENSION
+
+
 def _est_gsm7(caractere: str) -> bool:
-    return caractere in GSM7_BASE or caractere in GSM7_EXTENSION
+    return caractere in _GSM7_TOUT
 
 
 def _translitterer(caractere: str) -> str:
@@ -89,12 +92,14 @@ def vers_gsm7(texte: str) -> str:
     """
     texte = unicodedata.normalize("NFC", texte)
     texte = _NUMERO.sub(r"\1o", texte).translate(_TABLE)
+    if _GSM7_TOUT.issuperset(texte):
+        return texte
     return "".join(_translitterer(c) for c in texte)
 
 
 def encodage(texte: str) -> str:
     """Return "GSM-7" if every character is in the GSM-7 alphabet or extension, else "UCS-2"."""
-    return GSM7 if all(_est_gsm7(c) for c in texte) else UCS2
+    return GSM7 if _GSM7_TOUT.issuperset(texte) else UCS2
 
 
 def _poids(texte: str) -> list[int]:
@@ -102,6 +107,10 @@ def _poids(texte: str) -> list[int]:
     if encodage(texte) == GSM7:
         return [2 if c in GSM7_EXTENSION else 1 for c in texte]
     return [2 if ord(c) > 0xFFFF else 1 for c in texte]
+
+
+def _extensions(texte: str) -> int:
+    return sum(texte.count(c) for c in GSM7_EXTENSION)
 
 
 def longueur_septets(texte: str) -> int:
@@ -117,8 +126,11 @@ def nombre_segments(texte: str) -> int:
     surrogate pair is never split across two segments: it moves to the next one, as
     phones and operators do, which can cost one more segment.
     """
+    gsm7 = encodage(texte) == GSM7
+    seul, par_segment = (160, 153) if gsm7 else (70, 67)
+    if len(texte) <= seul // 2 or (gsm7 and len(texte) + _extensions(texte) <= seul):
+        return 1
     poids = _poids(texte)
-    seul, par_segment = (160, 153) if encodage(texte) == GSM7 else (70, 67)
     if sum(poids) <= seul:
         return 1
     segments, rempli = 1, 0

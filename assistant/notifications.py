@@ -20,7 +20,7 @@ from assistant.import_dossiers import ChangementStatut
 from assistant.modeles import Conversation
 from assistant.rendu import SMS, Rendeur
 from assistant.reponse import Bloc, Reponse
-from assistant.service import vue_dossier
+from assistant.tour_sql import vue_dossier
 
 journal = logging.getLogger("relais.notifications")
 

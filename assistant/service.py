@@ -12,19 +12,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, col, select
 
-from assistant.audit import Divulgation, EchecControle
+from assistant import tour_sql
 from assistant.confidentialite import empreinte
-from assistant.conversations import conversation_en_cours, personne_verrouillee
-from assistant.dossiers import Dossier
 from assistant.entites import extraire_entites
 from assistant.etat import EtatDialogue
 from assistant.faits import DossierVu, Faits
 from assistant.gsm import preparer_sms
-from assistant.modeles import Conversation, Message, Personne, en_utc, maintenant_utc
+from assistant.modeles import en_utc, maintenant_utc
 from assistant.moteur import Moteur
 from assistant.ouverture import Horaires
 from assistant.rendu import FAMILLE_DU_CANAL, SMS, Rendeur
@@ -37,6 +35,7 @@ from assistant.reponse import (
     Reponse,
 )
 from assistant.suivi_dossier import ALERTE, DIVULGUER, DUREE_VERROU, ECHEC_CONTROLE
+from assistant.tour_sql import ConversationDuTour, PersonneDuTour, vue_dossier
 from assistant.transfert import AVEC_UNE_PERSONNE, BOT, DEMANDER, transition
 
 journal = logging.getLogger("relais.service")
@@ -47,24 +46,6 @@ _ESSAIS = 3
 HORAIRES_PAR_DEFAUT = "lun-ven 09:00-12:30,13:30-17:00"
 # Answered even while a person handles the conversation.
 _TOUJOURS_REPONDUES = ("urgence", "stop", "start")
-
-
-def vue_dossier(dossier: Dossier) -> DossierVu:
-    return DossierVu(
-        numero=dossier.numero,
-        aide=dossier.aide,
-        statut=dossier.statut,
-        date_naissance=dossier.date_naissance,
-        pieces_manquantes=tuple(dossier.pieces()),
-        date_depot=dossier.date_depot,
-        date_decision=dossier.date_decision,
-        prochain_versement_date=dossier.prochain_versement_date,
-        prochain_versement_montant=dossier.prochain_versement_montant,
-        organisme=dossier.organisme,
-        commentaire=dossier.commentaire,
-        alerte_sms=dossier.alerte_sms,
-        a_un_telephone=bool(dossier.telephone),
-    )
 
 
 @dataclass(frozen=True)
@@ -126,16 +107,20 @@ class ServiceDialogue:
         raise AssertionError("unreachable")
 
     def _tour(self, entrant: Entrant) -> Tour:
-        with Session(self.moteur_sql, expire_on_commit=False) as session:
-            if entrant.id_externe is not None:
-                deja = self._reponses_deja_donnees(session, entrant)
-                if deja is not None:
-                    return deja
-            personne = personne_verrouillee(session, entrant.canal, entrant.adresse)
-            conversation = conversation_en_cours(session, personne)
+        with self.moteur_sql.begin() as connexion:
             maintenant = self.horloge()
+            if entrant.id_externe is not None:
+                deja = tour_sql.deja_recu(connexion, entrant.canal, entrant.id_externe)
+                if deja is not None:
+                    journal.info("rejeu ignore canal=%s", entrant.canal)
+                    sorties = tuple(Sortie(*ligne) for ligne in deja.reponses)
+                    return Tour(deja.conversation_id, None, sorties, rejoue=True)
+            personne = tour_sql.personne_verrouillee(
+                connexion, entrant.canal, entrant.adresse, maintenant
+            )
+            conversation = tour_sql.conversation_en_cours(connexion, personne.id, maintenant)
             etat = EtatDialogue.depuis_json(conversation.etat)
-            faits = self._faits(session, personne, etat, entrant.texte, maintenant)
+            faits = self._faits(connexion, personne, etat, entrant.texte, maintenant)
             decision = self.moteur.decider(
                 etat,
                 MessageEntrant(entrant.texte, entrant.choix, entrant.pieces_jointes),
@@ -151,62 +136,56 @@ class ServiceDialogue:
                 nouvel_etat = etat
             if personne.desabonne and not reponse.action(REABONNER):
                 reponse = self._pour_desabonne(reponse)
+            desabonne_avant = personne.desabonne
             reponse = self._appliquer_actions(reponse, personne, conversation, maintenant)
-            self._tracer_dossiers(session, reponse, conversation, entrant.canal, maintenant)
+            self._tracer_dossiers(connexion, reponse, conversation.id, entrant.canal, maintenant)
 
-            # Stored once, with what was understood (one INSERT, no UPDATE); the flush gives
-            # the id that the replies point to. A replay that raced this turn fails here on
-            # the unique MessageSid, and `traiter` tries again.
-            recu = Message(
-                conversation_id=conversation.id or 0,
-                sens="entrant",
-                canal=entrant.canal,
-                horodatage=maintenant,
-                texte=entrant.texte,
-                id_externe=entrant.id_externe,
-                intention=reponse.intention,
-                aide=reponse.aide,
-                confiance=round(reponse.confiance, 3),
-            )
-            session.add(recu)
-            session.flush()
             sorties = self.rendre(reponse, entrant.canal)
-            for sortie in sorties:
-                session.add(
-                    Message(
-                        conversation_id=conversation.id or 0,
-                        sens="sortant",
-                        canal=entrant.canal,
-                        horodatage=maintenant,
-                        texte=sortie.texte,
-                        reponse_a=recu.id,
-                        encodage=sortie.encodage,
-                        segments=sortie.segments,
-                    )
-                )
+            commun = {"conversation_id": conversation.id, "canal": entrant.canal}
+            tour_sql.enregistrer_messages(
+                connexion,
+                commun
+                | {
+                    "sens": "entrant",
+                    "horodatage": maintenant,
+                    "texte": entrant.texte,
+                    "id_externe": entrant.id_externe,
+                    "intention": reponse.intention,
+                    "aide": reponse.aide,
+                    "confiance": round(reponse.confiance, 3),
+                },
+                [
+                    commun
+                    | {
+                        "sens": "sortant",
+                        "horodatage": maintenant,
+                        "texte": sortie.texte,
+                        "encodage": sortie.encodage,
+                        "segments": sortie.segments,
+                    }
+                    for sortie in sorties
+                ],
+            )
             conversation.etat = nouvel_etat.vers_json()
             conversation.version += 1
-            conversation.maj_le = maintenant
-            session.add(conversation)
-            session.add(personne)
-            session.commit()
-            journal.info(
-                "tour canal=%s personne=%s intention=%s aide=%s",
-                entrant.canal,
-                empreinte(entrant.adresse, self.cle_empreinte),
-                reponse.intention,
-                reponse.aide,
-            )
-            return Tour(conversation.id or 0, reponse, sorties)
+            tour_sql.sauver_conversation(connexion, conversation, maintenant)
+            if personne.desabonne != desabonne_avant:
+                tour_sql.sauver_desabonnement(connexion, personne)
+        journal.info(
+            "tour canal=%s personne=%s intention=%s aide=%s",
+            entrant.canal,
+            empreinte(entrant.adresse, self.cle_empreinte),
+            reponse.intention,
+            reponse.aide,
+        )
+        return Tour(conversation.id, reponse, sorties)
 
     def lier_telephone(self, canal: str, adresse: str, telephone: str) -> None:
         """A phone number proven to belong to this address (e.g. a Telegram contact of one's
         own): the address joins the history and files of that phone."""
-        with Session(self.moteur_sql) as session:
-            personne = personne_verrouillee(session, canal, adresse)
-            personne.telephone = telephone
-            session.add(personne)
-            session.commit()
+        with self.moteur_sql.begin() as connexion:
+            personne = tour_sql.personne_verrouillee(connexion, canal, adresse, self.horloge())
+            tour_sql.lier_telephone(connexion, personne.id, telephone)
 
     def rendre(self, reponse: Reponse, canal: str) -> tuple[Sortie, ...]:
         if not reponse.blocs:
@@ -219,25 +198,10 @@ class ServiceDialogue:
 
     # --- helpers ----------------------------------------------------------------------
 
-    def _reponses_deja_donnees(self, session: Session, entrant: Entrant) -> Tour | None:
-        recu = session.exec(
-            select(Message).where(
-                Message.canal == entrant.canal, Message.id_externe == entrant.id_externe
-            )
-        ).first()
-        if recu is None:
-            return None
-        reponses = session.exec(
-            select(Message).where(Message.reponse_a == recu.id).order_by(col(Message.id))
-        ).all()
-        sorties = tuple(Sortie(m.texte, m.encodage, m.segments) for m in reponses)
-        journal.info("rejeu ignore canal=%s", entrant.canal)
-        return Tour(recu.conversation_id, None, sorties, rejoue=True)
-
     def _faits(
         self,
-        session: Session,
-        personne: Personne,
+        connexion: Connection,
+        personne: PersonneDuTour,
         etat: EtatDialogue,
         texte: str,
         maintenant: dt.datetime,
@@ -245,24 +209,16 @@ class ServiceDialogue:
         """The person's files, and the file whose number is given or awaited."""
         du_telephone: tuple[DossierVu, ...] = ()
         if personne.telephone:
-            dossiers = session.exec(
-                select(Dossier)
-                .where(Dossier.telephone == personne.telephone)
-                .order_by(col(Dossier.id))
-            ).all()
-            du_telephone = tuple(vue_dossier(d) for d in dossiers)
+            du_telephone = tour_sql.dossiers_du_telephone(connexion, personne.telephone)
         numero = extraire_entites(texte, maintenant.year).numero_dossier or etat.donnees.get(
             "numero"
         )
         if not numero:
             return Faits(dossiers_du_telephone=du_telephone, desabonne=personne.desabonne)
-        cite = session.exec(select(Dossier).where(Dossier.numero == str(numero))).first()
-        echecs = session.exec(
-            select(EchecControle.horodatage).where(
-                EchecControle.numero_empreinte == self._empreinte(str(numero)),
-                EchecControle.horodatage > maintenant - DUREE_VERROU,
-            )
-        ).all()
+        cite = tour_sql.dossier_de_numero(connexion, str(numero))
+        echecs = tour_sql.echecs_depuis(
+            connexion, self._empreinte(str(numero)), maintenant - DUREE_VERROU
+        )
         return Faits(
             dossiers_du_telephone=du_telephone,
             dossier_cite=vue_dossier(cite) if cite else None,
@@ -275,55 +231,32 @@ class ServiceDialogue:
 
     def _tracer_dossiers(
         self,
-        session: Session,
+        connexion: Connection,
         reponse: Reponse,
-        conversation: Conversation,
+        conversation_id: int,
         canal: str,
         maintenant: dt.datetime,
     ) -> None:
         """Audit of disclosures and failed checks; the opt-in to status SMS."""
         for action in reponse.actions:
             if action.type == ECHEC_CONTROLE and action.cible:
-                session.add(
-                    EchecControle(
-                        numero_empreinte=self._empreinte(action.cible),
-                        conversation_id=conversation.id or 0,
-                        horodatage=maintenant,
-                    )
+                tour_sql.enregistrer_echec(
+                    connexion, self._empreinte(action.cible), conversation_id, maintenant
                 )
                 journal.info("controle d'identite en echec canal=%s", canal)
                 continue
             if action.type not in (DIVULGUER, ALERTE) or not action.cible:
                 continue
-            dossier = session.exec(select(Dossier).where(Dossier.numero == action.cible)).first()
+            dossier = tour_sql.dossier_de_numero(connexion, action.cible)
             if dossier is None:
                 continue
             if action.type == DIVULGUER:
-                session.add(
-                    Divulgation(
-                        horodatage=maintenant,
-                        canal=canal,
-                        dossier_id=dossier.id or 0,
-                        conversation_id=conversation.id or 0,
-                        methode=action.motif or "",
-                    )
+                tour_sql.enregistrer_divulgation(
+                    connexion, dossier.id, conversation_id, canal, action.motif or "", maintenant
                 )
-            elif self._divulgue_ici(session, dossier, conversation):
+            elif tour_sql.divulgue_ici(connexion, dossier.id, conversation_id):
                 # Only someone who was told this file's status may choose its SMS alerts.
-                dossier.alerte_sms = action.motif == "oui"
-                session.add(dossier)
-
-    @staticmethod
-    def _divulgue_ici(session: Session, dossier: Dossier, conversation: Conversation) -> bool:
-        return (
-            session.exec(
-                select(Divulgation.id).where(
-                    Divulgation.dossier_id == dossier.id,
-                    Divulgation.conversation_id == conversation.id,
-                )
-            ).first()
-            is not None
-        )
+                tour_sql.choisir_alerte_sms(connexion, dossier.id, action.motif == "oui")
 
     def _pour_desabonne(self, reponse: Reponse) -> Reponse:
         """After STOP, only an emergency gets a full answer; anything else, how to come back."""
@@ -339,8 +272,8 @@ class ServiceDialogue:
     def _appliquer_actions(
         self,
         reponse: Reponse,
-        personne: Personne,
-        conversation: Conversation,
+        personne: PersonneDuTour,
+        conversation: ConversationDuTour,
         maintenant: dt.datetime,
     ) -> Reponse:
         """Carries out the engine's actions; a new handoff says when a person will answer."""

@@ -1,0 +1,289 @@
+"""The statements of one dialogue turn, in SQLAlchemy Core.
+
+A turn is every channel's hot path. Through the ORM its statements cost about ten times
+what the database spends on them (unit of work, identity map, model validation), so
+here each statement is built once, at import, and rows come back as small dataclasses.
+The rest of the code keeps the ORM models; these statements use the same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult, Row, Table, bindparam, insert, select, update
+
+from assistant.audit import Divulgation, EchecControle
+from assistant.conversations import CANAUX_TELEPHONE
+from assistant.dossiers import Dossier
+from assistant.faits import DossierVu
+from assistant.modeles import Conversation, Message, Personne
+from assistant.transfert import BOT, CLOS
+
+
+def _table(modele: Any) -> Table:
+    table: Table = modele.__table__
+    return table
+
+
+PERSONNE = _table(Personne)
+CONVERSATION = _table(Conversation)
+MESSAGE = _table(Message)
+DOSSIER = _table(Dossier)
+DIVULGATION = _table(Divulgation)
+ECHEC = _table(EchecControle)
+
+
+@dataclass
+class PersonneDuTour:
+    id: int
+    telephone: str | None
+    desabonne: bool
+
+
+@dataclass
+class ConversationDuTour:
+    id: int
+    etat: str
+    transfert: str
+    motif_transfert: str | None
+    priorite: int
+    attente_depuis: dt.datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class DejaRecu:
+    conversation_id: int
+    # Each reply as (texte, encodage, segments).
+    reponses: tuple[tuple[str, str | None, int | None], ...]
+
+
+_RECU = select(MESSAGE.c.id, MESSAGE.c.conversation_id).where(
+    MESSAGE.c.canal == bindparam("canal"), MESSAGE.c.id_externe == bindparam("id_externe")
+)
+_REPONSES = (
+    select(MESSAGE.c.texte, MESSAGE.c.encodage, MESSAGE.c.segments)
+    .where(MESSAGE.c.reponse_a == bindparam("recu"))
+    .order_by(MESSAGE.c.id)
+)
+# Locking the person serialises the turns of one person across processes, even before a
+# conversation exists to lock (FOR UPDATE on PostgreSQL; SQLite locks the whole file).
+_PERSONNE = (
+    select(PERSONNE.c.id, PERSONNE.c.telephone, PERSONNE.c.desabonne)
+    .where(PERSONNE.c.canal == bindparam("canal"), PERSONNE.c.adresse == bindparam("adresse"))
+    .with_for_update()
+)
+_COLONNES_CONVERSATION = (
+    CONVERSATION.c.id,
+    CONVERSATION.c.etat,
+    CONVERSATION.c.transfert,
+    CONVERSATION.c.motif_transfert,
+    CONVERSATION.c.priorite,
+    CONVERSATION.c.attente_depuis,
+    CONVERSATION.c.version,
+)
+_CONVERSATION = (
+    select(*_COLONNES_CONVERSATION)
+    .where(CONVERSATION.c.personne_id == bindparam("personne_id"), CONVERSATION.c.transfert != CLOS)
+    .order_by(CONVERSATION.c.id.desc())
+    .limit(1)
+    .with_for_update()
+)
+_DOSSIERS_DU_TELEPHONE = (
+    select(DOSSIER).where(DOSSIER.c.telephone == bindparam("telephone")).order_by(DOSSIER.c.id)
+)
+_DOSSIER = select(DOSSIER).where(DOSSIER.c.numero == bindparam("numero"))
+_ECHECS = select(ECHEC.c.horodatage).where(
+    ECHEC.c.numero_empreinte == bindparam("empreinte"), ECHEC.c.horodatage > bindparam("depuis")
+)
+_DIVULGUE_ICI = select(DIVULGATION.c.id).where(
+    DIVULGATION.c.dossier_id == bindparam("dossier"),
+    DIVULGATION.c.conversation_id == bindparam("conversation"),
+)
+# Parameters prefixed "b_" select the row; the others are the columns to SET.
+_MAJ_CONVERSATION = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("b_id"))
+_MAJ_PERSONNE = update(PERSONNE).where(PERSONNE.c.id == bindparam("b_id"))
+_MAJ_DOSSIER = update(DOSSIER).where(DOSSIER.c.id == bindparam("b_id"))
+
+
+def _id_insere(resultat: CursorResult[Any]) -> int:
+    cle = resultat.inserted_primary_key
+    assert cle is not None
+    return int(cle[0])
+
+
+def deja_recu(connexion: Connection, canal: str, id_externe: str) -> DejaRecu | None:
+    """The message with this provider id if it was stored already, with its replies."""
+    recu = connexion.execute(_RECU, {"canal": canal, "id_externe": id_externe}).first()
+    if recu is None:
+        return None
+    lignes = connexion.execute(_REPONSES, {"recu": recu.id})
+    reponses = tuple((r.texte, r.encodage, r.segments) for r in lignes)
+    return DejaRecu(recu.conversation_id, reponses)
+
+
+def personne_verrouillee(
+    connexion: Connection, canal: str, adresse: str, maintenant: dt.datetime
+) -> PersonneDuTour:
+    """The person behind this address, created if new, and locked."""
+    ligne = connexion.execute(_PERSONNE, {"canal": canal, "adresse": adresse}).first()
+    if ligne is not None:
+        return PersonneDuTour(ligne.id, ligne.telephone, bool(ligne.desabonne))
+    # A hidden caller's address is not a phone number (it does not start with "+").
+    telephone = adresse if canal in CANAUX_TELEPHONE and adresse.startswith("+") else None
+    resultat = connexion.execute(
+        insert(PERSONNE),
+        {
+            "canal": canal,
+            "adresse": adresse,
+            "telephone": telephone,
+            "desabonne": False,
+            "injoignable": False,
+            "cree_le": maintenant,
+        },
+    )
+    return PersonneDuTour(_id_insere(resultat), telephone, False)
+
+
+def conversation_en_cours(
+    connexion: Connection, personne_id: int, maintenant: dt.datetime
+) -> ConversationDuTour:
+    """The person's latest conversation that is not closed, locked; or a new one."""
+    ligne = connexion.execute(_CONVERSATION, {"personne_id": personne_id}).first()
+    if ligne is not None:
+        return ConversationDuTour(*ligne)
+    valeurs: dict[str, Any] = {
+        "personne_id": personne_id,
+        "etat": "{}",
+        "transfert": BOT,
+        "motif_transfert": None,
+        "priorite": 0,
+        "attente_depuis": None,
+        "version": 0,
+        "ouverte_le": maintenant,
+        "maj_le": maintenant,
+    }
+    resultat = connexion.execute(insert(CONVERSATION), valeurs)
+    return ConversationDuTour(_id_insere(resultat), "{}", BOT, None, 0, None, 0)
+
+
+def vue_dossier(dossier: Dossier | Row[Any]) -> DossierVu:
+    """A file as the engine sees it, from its model or its row."""
+    return DossierVu(
+        numero=dossier.numero,
+        aide=dossier.aide,
+        statut=dossier.statut,
+        date_naissance=dossier.date_naissance,
+        pieces_manquantes=tuple(str(p) for p in json.loads(dossier.pieces_manquantes or "[]")),
+        date_depot=dossier.date_depot,
+        date_decision=dossier.date_decision,
+        prochain_versement_date=dossier.prochain_versement_date,
+        prochain_versement_montant=dossier.prochain_versement_montant,
+        organisme=dossier.organisme,
+        commentaire=dossier.commentaire,
+        alerte_sms=dossier.alerte_sms,
+        a_un_telephone=bool(dossier.telephone),
+    )
+
+
+def dossiers_du_telephone(connexion: Connection, telephone: str) -> tuple[DossierVu, ...]:
+    lignes = connexion.execute(_DOSSIERS_DU_TELEPHONE, {"telephone": telephone}).all()
+    return tuple(vue_dossier(ligne) for ligne in lignes)
+
+
+def dossier_de_numero(connexion: Connection, numero: str) -> Row[Any] | None:
+    return connexion.execute(_DOSSIER, {"numero": numero}).first()
+
+
+def echecs_depuis(
+    connexion: Connection, empreinte_numero: str, depuis: dt.datetime
+) -> list[dt.datetime]:
+    parametres = {"empreinte": empreinte_numero, "depuis": depuis}
+    return list(connexion.execute(_ECHECS, parametres).scalars())
+
+
+def enregistrer_echec(
+    connexion: Connection, empreinte_numero: str, conversation_id: int, maintenant: dt.datetime
+) -> None:
+    connexion.execute(
+        insert(ECHEC),
+        {
+            "numero_empreinte": empreinte_numero,
+            "conversation_id": conversation_id,
+            "horodatage": maintenant,
+        },
+    )
+
+
+def enregistrer_divulgation(
+    connexion: Connection,
+    dossier_id: int,
+    conversation_id: int,
+    canal: str,
+    methode: str,
+    maintenant: dt.datetime,
+) -> None:
+    connexion.execute(
+        insert(DIVULGATION),
+        {
+            "horodatage": maintenant,
+            "canal": canal,
+            "dossier_id": dossier_id,
+            "conversation_id": conversation_id,
+            "methode": methode,
+        },
+    )
+
+
+def divulgue_ici(connexion: Connection, dossier_id: int, conversation_id: int) -> bool:
+    parametres = {"dossier": dossier_id, "conversation": conversation_id}
+    return connexion.execute(_DIVULGUE_ICI, parametres).first() is not None
+
+
+def choisir_alerte_sms(connexion: Connection, dossier_id: int, alerte: bool) -> None:
+    connexion.execute(_MAJ_DOSSIER, {"b_id": dossier_id, "alerte_sms": alerte})
+
+
+def enregistrer_messages(
+    connexion: Connection,
+    recu: dict[str, Any],
+    reponses: list[dict[str, Any]],
+) -> int:
+    """Stores the incoming message, then its replies pointing to it; returns its id.
+
+    A replay that raced this turn fails here on the unique provider id.
+    """
+    id_recu: int = _id_insere(connexion.execute(insert(MESSAGE), recu))
+    if reponses:
+        connexion.execute(insert(MESSAGE), [r | {"reponse_a": id_recu} for r in reponses])
+    return id_recu
+
+
+def sauver_conversation(
+    connexion: Connection, conversation: ConversationDuTour, maintenant: dt.datetime
+) -> None:
+    """Writes the turn's state; the version is bumped by every turn."""
+    connexion.execute(
+        _MAJ_CONVERSATION,
+        {
+            "b_id": conversation.id,
+            "etat": conversation.etat,
+            "transfert": conversation.transfert,
+            "motif_transfert": conversation.motif_transfert,
+            "priorite": conversation.priorite,
+            "attente_depuis": conversation.attente_depuis,
+            "version": conversation.version,
+            "maj_le": maintenant,
+        },
+    )
+
+
+def sauver_desabonnement(connexion: Connection, personne: PersonneDuTour) -> None:
+    connexion.execute(_MAJ_PERSONNE, {"b_id": personne.id, "desabonne": personne.desabonne})
+
+
+def lier_telephone(connexion: Connection, personne_id: int, telephone: str) -> None:
+    connexion.execute(_MAJ_PERSONNE, {"b_id": personne_id, "telephone": telephone})
