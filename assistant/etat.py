@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.reponse import Choix
@@ -29,7 +29,10 @@ class EtatDialogue:
         return replace(self, **changements)
 
     def vers_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        # By hand rather than dataclasses.asdict, which deep-copies: this runs every turn.
+        champs = {nom: getattr(self, nom) for nom in self.__dataclass_fields__}
+        champs["choix"] = [{"valeur": c.valeur, "libelle": c.libelle} for c in self.choix]
+        return json.dumps(champs, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def depuis_json(cls, texte: str | None) -> EtatDialogue:

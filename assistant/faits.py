@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,22 @@ class DossierVu:
     a_un_telephone: bool = False
 
 
+def _aucun_dossier() -> tuple[DossierVu, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Faits:
-    # The files whose phone is the sender's verified phone number.
-    dossiers_du_telephone: tuple[DossierVu, ...] = ()
+    # Finds the files whose phone is the sender's verified phone number. Called only when
+    # the turn reads `dossiers_du_telephone`: most turns don't, and it costs a query.
+    trouver_dossiers: Callable[[], tuple[DossierVu, ...]] = _aucun_dossier
     # The file whose number the message gives or the conversation awaits (None if unknown).
     dossier_cite: DossierVu | None = None
     # When the cited number's check failed lately, from any conversation.
     echecs_du_numero: tuple[dt.datetime, ...] = ()
     # The person said STOP (and not START since).
     desabonne: bool = False
+
+    @cached_property
+    def dossiers_du_telephone(self) -> tuple[DossierVu, ...]:
+        return self.trouver_dossiers()

@@ -23,6 +23,7 @@ class Contexte:
     horloge: Callable[[], dt.datetime]
 
 
-def contexte(request: Request) -> Contexte:
+async def contexte(request: Request) -> Contexte:
+    """A dependency; async because FastAPI runs a plain `def` one on the thread pool."""
     resultat: Contexte = request.app.state.relais
     return resultat

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -39,7 +38,7 @@ async def envoyer(
     if adresse is None:
         return JSONResponse({"erreur": "Ce numéro de téléphone n'est pas valide."}, 422)
     entrant = Entrant("sms", adresse, message.texte, id_externe=f"SIM{uuid.uuid4().hex}")
-    tour = await run_in_threadpool(ctx.service.traiter, entrant)
+    tour = await ctx.service.traiter_hors_boucle(entrant)
     reponses = [
         {"texte": s.texte, "encodage": s.encodage, "segments": s.segments} for s in tour.sorties
     ]

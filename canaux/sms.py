@@ -61,7 +61,7 @@ async def recevoir(
     )
     debut = time.perf_counter()
     try:
-        tour = await run_in_threadpool(ctx.service.traiter, entrant)
+        tour = await ctx.service.traiter_hors_boucle(entrant)
     except Exception:
         # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
         journal.exception("tour SMS en échec (canal=%s)", canal)

@@ -253,7 +253,7 @@ class AdaptateurTelegram:
     async def _tour(self, entrant: Entrant, demander_contact: bool = True) -> None:
         debut = time.perf_counter()
         try:
-            tour = await asyncio.to_thread(self.service.traiter, entrant)
+            tour = await self.service.traiter_hors_boucle(entrant)
         except Exception:
             journal.exception("tour Telegram en echec")
             self._compter_erreur()

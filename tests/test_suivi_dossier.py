@@ -30,12 +30,33 @@ def moteur(catalogue: Catalogue) -> Moteur:
     return Moteur.depuis_catalogue(catalogue)
 
 
+def du_telephone(*dossiers: DossierVu) -> Faits:
+    return Faits(lambda: dossiers)
+
+
+def test_les_dossiers_ne_sont_cherches_que_pour_une_question_de_dossier(moteur: Moteur) -> None:
+    appels = []
+
+    def trouver() -> tuple[DossierVu, ...]:
+        appels.append(1)
+        return (APL,)
+
+    for texte in ("bonjour", "c'est quoi le rsa", "combien pour l'apl", "menu", "merci"):
+        tour(moteur, EtatDialogue(), texte, Faits(trouver))
+    assert appels == []
+    faits = Faits(trouver)
+    decision = tour(moteur, EtatDialogue(), "ou en est mon dossier", faits)
+    assert decision.reponse.action(DIVULGUER) is not None
+    faits.dossiers_du_telephone  # noqa: B018 - read again: looked up once per turn
+    assert appels == [1]
+
+
 def tour(moteur: Moteur, etat: EtatDialogue, texte: str, faits: Faits | None = None, quand=T0):
     return moteur.decider(etat, MessageEntrant(texte), quand, faits or Faits())
 
 
 def test_le_telephone_du_dossier_suffit(moteur: Moteur):
-    decision = tour(moteur, EtatDialogue(), "ou en est mon dossier", Faits((APL,)))
+    decision = tour(moteur, EtatDialogue(), "ou en est mon dossier", du_telephone(APL))
     assert decision.reponse.natures == ("statut", "alerte_question")
     divulgation = decision.reponse.action(DIVULGUER)
     assert divulgation is not None
@@ -43,10 +64,10 @@ def test_le_telephone_du_dossier_suffit(moteur: Moteur):
 
 
 def test_plusieurs_dossiers_on_demande_lequel_par_aide(moteur: Moteur):
-    decision = tour(moteur, EtatDialogue(), "mon dossier", Faits((APL, RSA)))
+    decision = tour(moteur, EtatDialogue(), "mon dossier", du_telephone(APL, RSA))
     assert decision.reponse.natures == ("quel_dossier",)
     assert [c.libelle for c in decision.reponse.choix] == ["APL", "RSA"]
-    suite = tour(moteur, decision.etat, "2", Faits((APL, RSA)))
+    suite = tour(moteur, decision.etat, "2", du_telephone(APL, RSA))
     assert suite.reponse.blocs[0].donnees["dossier"] == RSA
 
 
@@ -120,10 +141,10 @@ def test_en_attente_du_numero_un_message_flou_est_redemande(moteur: Moteur):
 
 
 def test_l_alerte_sms_est_proposee_une_fois_et_enregistree(moteur: Moteur):
-    decision = tour(moteur, EtatDialogue(), "mon dossier", Faits((APL,)))
-    oui = tour(moteur, decision.etat, "1", Faits((APL,)))
+    decision = tour(moteur, EtatDialogue(), "mon dossier", du_telephone(APL))
+    oui = tour(moteur, decision.etat, "1", du_telephone(APL))
     action = oui.reponse.action(ALERTE)
     assert action is not None and (action.motif, action.cible) == ("oui", "1234567")
     deja = DossierVu(**{**APL.__dict__, "alerte_sms": True})
-    sans_question = tour(moteur, EtatDialogue(), "mon dossier", Faits((deja,)))
+    sans_question = tour(moteur, EtatDialogue(), "mon dossier", du_telephone(deja))
     assert sans_question.reponse.natures == ("statut",)
