@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
+import sqlite3
 import threading
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -17,6 +21,23 @@ from assistant import appels, audit, boite_envoi, conseillers, console_modeles, 
 URL_PAR_DEFAUT = "sqlite:///relais.db"
 ATTENTE_SQLITE = 30.0  # seconds a transaction may wait for the write lock
 _TOUR_PRIS = "relais_tour_sqlite"
+_SANS_ATTENTE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "relais_sqlite_sans_attente", default=False
+)
+
+
+class VerrouOccupe(Exception):
+    """SQLite's write lock is taken, and the transaction was not to wait for it."""
+
+
+@contextmanager
+def sans_attendre() -> Iterator[None]:
+    """SQLite transactions begun inside raise VerrouOccupe rather than wait for the lock."""
+    jeton = _SANS_ATTENTE.set(True)
+    try:
+        yield
+    finally:
+        _SANS_ATTENTE.reset(jeton)
 
 
 def url_sqlalchemy(url: str) -> str:
@@ -103,10 +124,27 @@ def _transactions_sqlite_exclusives(moteur: Engine) -> None:
 
     @event.listens_for(moteur, "begin")
     def _debut(connexion: Any) -> None:
+        if _SANS_ATTENTE.get():
+            _debut_sans_attendre(connexion)
+            return
         if not connexion.info.get(_TOUR_PRIS):
             # Past the wait, go on anyway: SQLite's own timeout then decides, as before.
             connexion.info[_TOUR_PRIS] = file.prendre(ATTENTE_SQLITE)
         connexion.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def _debut_sans_attendre(connexion: Any) -> None:
+        if not connexion.info.get(_TOUR_PRIS):
+            if not file.prendre(0):
+                raise VerrouOccupe
+            connexion.info[_TOUR_PRIS] = True
+        brute = connexion.connection.dbapi_connection
+        brute.execute("PRAGMA busy_timeout = 0")
+        try:
+            brute.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as erreur:
+            raise VerrouOccupe from erreur  # another process writes
+        finally:
+            brute.execute(f"PRAGMA busy_timeout = {int(ATTENTE_SQLITE * 1000)}")
 
     @event.listens_for(moteur, "checkin")
     def _retour(_connexion: Any, enregistrement: Any) -> None:

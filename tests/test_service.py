@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sqlite3
 import threading
+from collections.abc import Iterator
 
 import pytest
 from sqlmodel import Session, col, select
 
+from assistant.base import creer_moteur_sql, preparer_schema
 from assistant.contenus import Catalogue
 from assistant.modeles import Conversation, Message, Personne
 from assistant.moteur import Moteur
@@ -151,3 +155,81 @@ def test_une_conversation_rendue_au_bot_reprend(service: ServiceDialogue):
         session.add(conversation)
         session.commit()
     assert "RSA" in service.traiter(Entrant("sms", NUMERO, "le rsa")).sorties[0].texte
+
+
+# --- on the event loop: SQLite turns run at once, or on a thread when the lock is taken ---
+
+
+@pytest.fixture
+def service_sqlite(catalogue: Catalogue, tmp_path) -> Iterator[ServiceDialogue]:
+    moteur = creer_moteur_sql(f"sqlite:///{tmp_path / 'relais.db'}")
+    preparer_schema(moteur)
+    fils: list[str] = []
+
+    def horloge() -> dt.datetime:
+        fils.append(threading.current_thread().name)
+        return dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
+
+    service = ServiceDialogue(Moteur.depuis_catalogue(catalogue), moteur, horloge=horloge)
+    service.fils = fils  # type: ignore[attr-defined]
+    yield service
+    moteur.dispose()
+
+
+async def test_lock_libre_le_tour_se_fait_sur_la_boucle(service_sqlite: ServiceDialogue):
+    tour = await service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "c'est quoi le rsa"))
+    assert "RSA" in tour.sorties[0].texte
+    assert service_sqlite.fils == [threading.current_thread().name]  # type: ignore[attr-defined]
+
+
+async def test_verrou_pris_par_un_autre_processus_la_boucle_ne_l_attend_pas(
+    service_sqlite: ServiceDialogue, tmp_path
+):
+    autre = sqlite3.connect(tmp_path / "relais.db", isolation_level=None)
+    autre.execute("BEGIN IMMEDIATE")  # as `relais dossiers importer` would, in another process
+    tour = asyncio.ensure_future(
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "bonjour", id_externe="SM1"))
+    )
+    battements = 0
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+        battements += 1
+    assert battements == 20 and not tour.done()
+    autre.execute("ROLLBACK")
+    resultat = await asyncio.wait_for(tour, 10)
+    assert resultat.sorties and not resultat.rejoue
+    assert service_sqlite.fils[-1] == "relais-tours_0"  # type: ignore[attr-defined]
+    assert [m.sens for m in messages(service_sqlite)] == ["entrant", "sortant"]
+    autre.close()
+
+
+async def test_verrou_pris_dans_le_processus_les_tours_gardent_leur_ordre(
+    service_sqlite: ServiceDialogue,
+):
+    libere, pris = threading.Event(), threading.Event()
+
+    def tenir_le_verrou() -> None:
+        with service_sqlite.moteur_sql.begin():
+            pris.set()
+            libere.wait(10)
+
+    fil = threading.Thread(target=tenir_le_verrou)
+    fil.start()
+    pris.wait(10)
+    premier = asyncio.ensure_future(
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "c'est quoi le rsa"))
+    )
+    await asyncio.sleep(0.05)
+    second = asyncio.ensure_future(
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "et combien ?"))
+    )
+    await asyncio.sleep(0.05)
+    assert not premier.done() and not second.done()
+    libere.set()
+    await asyncio.wait_for(asyncio.gather(premier, second), 10)
+    fil.join()
+    assert premier.result().reponse.intention == "info_aide"  # type: ignore[union-attr]
+    assert second.result().reponse.aide == "rsa"  # type: ignore[union-attr]
+    assert second.result().reponse.intention == "montant"  # type: ignore[union-attr]
+    textes = [m.texte for m in messages(service_sqlite) if m.sens == "entrant"]
+    assert textes == ["c'est quoi le rsa", "et combien ?"]
