@@ -122,6 +122,8 @@ class RapportImport:
     rejets: list[Rejet] = field(default_factory=list)
     # Status changes of files that already existed, for the notifications.
     changements_statut: list[ChangementStatut] = field(default_factory=list)
+    # Status-change SMS queued with the import.
+    notifications: int = 0
 
     @property
     def accepte(self) -> bool:
@@ -483,8 +485,17 @@ def _valides(lignes: Iterable[LigneBrute], validateur: Validateur) -> Iterator[d
         yield champs
 
 
+# Called in the import's transaction once every file is written, with the report so far:
+# what it writes (the status-change SMS) is committed with the files, or not at all.
+ApresEcriture = Callable[[Connection, "RapportImport"], None]
+
+
 def importer_lignes(
-    colonnes: Sequence[str], source: Source, moteur_sql: Engine, maintenant: dt.datetime
+    colonnes: Sequence[str],
+    source: Source,
+    moteur_sql: Engine,
+    maintenant: dt.datetime,
+    apres_ecriture: ApresEcriture | None = None,
 ) -> RapportImport:
     """Imports the records `source()` yields (called twice: to check, then to write)."""
     validateur = Validateur(charger_taxonomie().aides, maintenant.date())
@@ -498,12 +509,19 @@ def importer_lignes(
             ecriture.verrouiller()
             for lot in _par_lots(_valides(source(), validateur), TAILLE_LOT):
                 ecriture.ecrire(lot, rapport)
+            if apres_ecriture is not None:
+                apres_ecriture(connexion, rapport)
         return rapport
     except FichierIllisible as erreur:
         return RapportImport(rejets=[Rejet(erreur.ligne, (erreur.raison,))])
 
 
-def importer(chemin: Path, moteur_sql: Engine, maintenant: dt.datetime) -> RapportImport:
+def importer(
+    chemin: Path,
+    moteur_sql: Engine,
+    maintenant: dt.datetime,
+    apres_ecriture: ApresEcriture | None = None,
+) -> RapportImport:
     """Imports a CSV file of application files, all or nothing; the report says what it did."""
     enregistrements = _enregistrements(chemin)
     try:
@@ -516,7 +534,11 @@ def importer(chemin: Path, moteur_sql: Engine, maintenant: dt.datetime) -> Rappo
     finally:
         enregistrements.close()
     return importer_lignes(
-        colonnes, lambda: _lignes_du_fichier(chemin, colonnes), moteur_sql, maintenant
+        colonnes,
+        lambda: _lignes_du_fichier(chemin, colonnes),
+        moteur_sql,
+        maintenant,
+        apres_ecriture,
     )
 
 
@@ -530,7 +552,7 @@ def commande_importer(chemin: Path) -> int:
     try:
         try:
             preparer_schema(moteur_sql)
-            rapport = importer(chemin, moteur_sql, maintenant_utc())
+            rapport = importer(chemin, moteur_sql, maintenant_utc(), deposer_notifications)
         except SQLAlchemyError as erreur:
             # The driver's message may quote row values (phone numbers): only its kind is logged.
             journal.error("import des dossiers interrompu : %s", type(erreur).__name__)
@@ -543,28 +565,21 @@ def commande_importer(chemin: Path) -> int:
         for ligne in rapport.lignes():
             print(ligne)
         if rapport.changements_statut:
-            _notifier(moteur_sql, rapport)
+            print(f"{rapport.notifications} SMS de changement de statut en file d'envoi.")
         return 0 if rapport.accepte else 1
     finally:
         moteur_sql.dispose()
 
 
-def _notifier(moteur_sql: Engine, rapport: RapportImport) -> None:
+def deposer_notifications(connexion: Connection, rapport: RapportImport) -> None:
     """The SMS to people who asked to hear of a change of their file's status."""
+    if not rapport.changements_statut:
+        return
     from assistant.contenus import charger_catalogue
     from assistant.modeles import maintenant_utc
     from assistant.notifications import notifier_changements
     from assistant.rendu import Rendeur
 
-    try:
-        nombre = notifier_changements(
-            moteur_sql, Rendeur(charger_catalogue()), rapport.changements_statut, maintenant_utc()
-        )
-    except SQLAlchemyError as erreur:
-        journal.error("notifications non deposees : %s", type(erreur).__name__)
-        print(
-            "Les dossiers sont importés, mais les SMS de changement n'ont pas pu être préparés.",
-            file=sys.stderr,
-        )
-        return
-    print(f"{nombre} SMS de changement de statut en file d'envoi.")
+    rapport.notifications = notifier_changements(
+        connexion, Rendeur(charger_catalogue()), rapport.changements_statut, maintenant_utc()
+    )

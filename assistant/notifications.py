@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from assistant.boite_envoi import deposer
@@ -26,14 +26,18 @@ journal = logging.getLogger("relais.notifications")
 
 
 def notifier_changements(
-    moteur_sql: Engine,
+    connexion: Connection,
     rendeur: Rendeur,
     changements: Iterable[ChangementStatut],
     maintenant: dt.datetime,
 ) -> int:
-    """Queues one SMS per status change of a file whose holder opted in; returns how many."""
+    """Queues one SMS per status change of a file whose holder opted in; returns how many.
+
+    In the caller's transaction (the import's): the SMS are queued with the changes or not
+    at all.
+    """
     deposees = 0
-    with Session(moteur_sql) as session:
+    with Session(bind=connexion, join_transaction_mode="rollback_only") as session:
         for changement in changements:
             dossier = session.get(Dossier, changement.dossier_id)
             if dossier is None or not dossier.alerte_sms or not dossier.telephone:
@@ -54,7 +58,7 @@ def notifier_changements(
                 conversation_id=_id_de(conversation_ouverte(session, personne)),
             )
             deposees += 1
-        session.commit()
+        session.flush()
     journal.info("notifications de changement de statut deposees: %d", deposees)
     return deposees
 

@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from assistant.boite_envoi import Envoi, expedier
 from assistant.dossiers import Dossier
+from assistant.import_dossiers import deposer_notifications
+from assistant.import_dossiers import importer as importer_fichier
 from canaux.application import expediteurs
 from tests.faux_twilio import FauxTwilio
 from tests.test_canal_sms import messages_twiml
@@ -102,3 +106,32 @@ def test_sans_accord_pas_de_sms_et_la_nuit_il_attend(url_base: str, tmp_path: Pa
         matin = dt.datetime(2026, 12, 1, 7, 1, tzinfo=dt.UTC)  # 8h01 in Paris
         assert expedier(ctx.moteur_sql, expediteurs(ctx.parametres), matin).envoyes == 1
         assert len(faux.requetes) == 1 and "santé solidaire" in faux.requetes[0]["Body"]
+
+
+def test_les_sms_sont_deposes_avec_l_import_ou_pas_du_tout(moteur_sql, tmp_path: Path):
+    fichier = tmp_path / "dossiers.csv"
+    fichier.write_text(ENTETE + "1111111,rsa,recu,06 39 98 01 01,1980-01-01,A B,\n")
+    importer_fichier(fichier, moteur_sql, LUNDI_10H)
+    with Session(moteur_sql) as session:
+        dossier = session.exec(select(Dossier)).one()
+        dossier.alerte_sms = True
+        session.add(dossier)
+        session.commit()
+    fichier.write_text(ENTETE + "1111111,rsa,accorde,06 39 98 01 01,1980-01-01,A B,\n")
+
+    def puis_une_panne(connexion, rapport) -> None:
+        deposer_notifications(connexion, rapport)
+        raise OperationalError("INSERT", {}, Exception("la base est tombée"))
+
+    with pytest.raises(OperationalError):
+        importer_fichier(fichier, moteur_sql, LUNDI_10H, puis_une_panne)
+    with Session(moteur_sql) as session:
+        assert session.exec(select(Dossier.statut)).one() == "recu"
+        assert session.exec(select(Envoi)).all() == []
+
+    rapport = importer_fichier(fichier, moteur_sql, LUNDI_10H, deposer_notifications)
+    assert rapport.modifies == 1 and rapport.notifications == 1
+    with Session(moteur_sql) as session:
+        assert session.exec(select(Dossier.statut)).one() == "accorde"
+        (envoi,) = session.exec(select(Envoi)).all()
+    assert envoi.proactif and "RSA" in envoi.texte
