@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -37,6 +39,9 @@ class Parametres(BaseSettings):
     # Channels served by webhooks: "sms" (SMS and WhatsApp), "voix", "telegram". Empty: the
     # channels whose credentials are set. The simulator works without any of them.
     relais_canaux: str = Field(default="", validation_alias="RELAIS_CANAUX")
+    # Where a webhook keeps the messages it received while the database was unreachable,
+    # until they are stored (one file each, readable by this user only).
+    relais_secours: Path = Field(default=Path("secours"), validation_alias="RELAIS_SECOURS")
     # The French voice of <Say> on phone calls.
     relais_voix: str = Field(default="Polly.Lea-Neural", validation_alias="RELAIS_VOIX")
     relais_horaires_conseillers: str = Field(

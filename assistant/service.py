@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 import anyio.to_thread
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as AttenteDuPoolDepassee
 
 from assistant import tour_sql
 from assistant.base import VerrouOccupe, sans_attendre
@@ -38,6 +39,7 @@ from assistant.reponse import (
     MessageEntrant,
     Reponse,
 )
+from assistant.secours import MessageGarde, Secours
 from assistant.suivi_dossier import ALERTE, DIVULGUER, DUREE_VERROU, ECHEC_CONTROLE
 from assistant.tour_sql import ConversationDuTour, PersonneDuTour, vue_dossier
 from assistant.transfert import AVEC_UNE_PERSONNE, BOT, DEMANDER, transition
@@ -89,8 +91,10 @@ class ServiceDialogue:
         horloge: Callable[[], dt.datetime] = maintenant_utc,
         cle_empreinte: str = "relais",
         horaires: Horaires | None = None,
+        secours: Secours | None = None,
     ) -> None:
         self.moteur = moteur
+        self.secours = secours
         self.rendeur = Rendeur(moteur.catalogue)
         self.moteur_sql = moteur_sql
         self.horloge = horloge
@@ -214,6 +218,96 @@ class ServiceDialogue:
             reponse.aide,
         )
         return Tour(conversation.id, reponse, sorties)
+
+    def reponse_en_panne(self, entrant: Entrant, erreur: Exception) -> Reponse:
+        """What `traiter` could not answer. When the database is unreachable the message is
+        kept for later; an emergency still gets its numbers, anything else an apology."""
+        maintenant = self.horloge()
+        if self.secours is not None and isinstance(erreur, DBAPIError | AttenteDuPoolDepassee):
+            self.secours.garder(
+                MessageGarde(
+                    entrant.canal,
+                    entrant.adresse,
+                    entrant.texte[:LONGUEUR_MAX],
+                    entrant.id_externe,
+                    entrant.pieces_jointes,
+                    maintenant.isoformat(),
+                )
+            )
+        excuses = Reponse((Bloc("indisponible"),))
+        try:
+            compris = self.moteur.decider(
+                EtatDialogue(), MessageEntrant(entrant.texte[:LONGUEUR_MAX]), maintenant
+            ).reponse
+        except Exception:
+            journal.exception("le moteur a echoue aussi")
+            return excuses
+        if compris.intention == "urgence":
+            return Reponse(compris.blocs, intention="urgence")
+        return excuses
+
+    def reprendre_secours(self) -> int:
+        """Stores the messages kept during an outage; returns how many. Stops at the first
+        database error: the database is still down, the rest waits for the next call."""
+        if self.secours is None:
+            return 0
+        repris = 0
+        for chemin, garde in self.secours.en_attente():
+            try:
+                self._reprendre(garde)
+            except (DBAPIError, AttenteDuPoolDepassee) as erreur:
+                journal.info("reprise du secours remise a plus tard: %s", type(erreur).__name__)
+                break
+            except Exception:
+                journal.exception("message du secours mis de cote")
+                self.secours.mettre_de_cote(chemin)
+                continue
+            self.secours.retirer(chemin)
+            repris += 1
+        if repris:
+            journal.warning("messages repris du secours: %d", repris)
+        return repris
+
+    def _reprendre(self, garde: MessageGarde) -> None:
+        """One kept message into its conversation, with what it meant, once. It was never
+        answered but by an apology: the state does not move, and an emergency goes to an
+        agent."""
+        maintenant = garde.instant
+        with self.moteur_sql.begin() as connexion:
+            if garde.id_externe is not None and tour_sql.deja_recu(
+                connexion, garde.canal, garde.id_externe
+            ):
+                return
+            personne = tour_sql.personne_verrouillee(
+                connexion, garde.canal, garde.adresse, maintenant
+            )
+            conversation = tour_sql.conversation_en_cours(connexion, personne.id, maintenant)
+            etat = EtatDialogue.depuis_json(conversation.etat)
+            reponse = self.moteur.decider(
+                etat, MessageEntrant(garde.texte, None, garde.pieces_jointes), maintenant
+            ).reponse
+            if reponse.intention == "urgence":
+                transferts = tuple(a for a in reponse.actions if a.type == TRANSMETTRE)
+                self._appliquer_actions(
+                    Reponse((), actions=transferts), personne, conversation, maintenant
+                )
+            tour_sql.enregistrer_messages(
+                connexion,
+                {
+                    "conversation_id": conversation.id,
+                    "canal": garde.canal,
+                    "sens": "entrant",
+                    "horodatage": maintenant,
+                    "texte": garde.texte,
+                    "id_externe": garde.id_externe,
+                    "intention": reponse.intention,
+                    "aide": reponse.aide,
+                    "confiance": round(reponse.confiance, 3),
+                },
+                [],
+            )
+            conversation.version += 1
+            tour_sql.sauver_conversation(connexion, conversation, self.horloge())
 
     def lier_telephone(self, canal: str, adresse: str, telephone: str) -> None:
         """A phone number proven to belong to this address (e.g. a Telegram contact of one's

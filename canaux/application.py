@@ -16,6 +16,7 @@ from assistant.config import Parametres, lire_parametres
 from assistant.contenus import charger_catalogue
 from assistant.modeles import maintenant_utc
 from assistant.moteur import Moteur
+from assistant.secours import Secours
 from assistant.service import ServiceDialogue
 from canaux import console, simulateur, simulateur_appel, sms, supervision, telegram, voix
 from canaux.contexte import Contexte
@@ -51,25 +52,27 @@ def creer_application(
     parametres = parametres or lire_parametres()
     moteur_sql = creer_moteur_sql(parametres.database_url)
     catalogue = charger_catalogue()
+    cle_empreinte = parametres.relais_secret_key or "relais"
     service = ServiceDialogue(
         Moteur.depuis_catalogue(catalogue),
         moteur_sql,
         horloge=horloge,
-        cle_empreinte=parametres.relais_secret_key or "relais",
+        cle_empreinte=cle_empreinte,
         horaires=parametres.horaires,
+        secours=Secours(parametres.relais_secours, cle_empreinte),
     )
     envoi = expediteurs(parametres)
     if "telegram" in parametres.canaux_actifs:
         envoi["telegram"] = ExpediteurTelegram(
             parametres.telegram_bot_token, moteur_sql, api_url=parametres.telegram_api_url
         )
-    expedition = Expedition(moteur_sql, envoi, horloge=horloge)
+    expedition = Expedition(moteur_sql, envoi, horloge=horloge, reprise=service.reprendre_secours)
 
     @asynccontextmanager
     async def cycle_de_vie(_application: FastAPI) -> AsyncIterator[None]:
         if "telegram" in parametres.canaux_actifs:
             await telegram.demarrer_telegram(parametres)
-        if expedier_en_fond and expedition.expediteurs:
+        if expedier_en_fond:
             expedition.start()
         yield
         expedition.arreter()

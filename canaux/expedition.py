@@ -1,4 +1,5 @@
-"""The outbox worker: `expedier` in a background thread, every few seconds."""
+"""The background worker, every few seconds: the messages kept during a database outage
+are stored (`reprise`), then the outbox is sent (`expedier`)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ class Expedition:
         intervalle: float = 5.0,
         lot: int = 20,
         horloge: Callable[[], dt.datetime] = maintenant_utc,
+        reprise: Callable[[], int] | None = None,
     ) -> None:
-        self.moteur_sql, self.expediteurs = moteur_sql, expediteurs
+        self.moteur_sql, self.expediteurs, self.reprise = moteur_sql, expediteurs, reprise
         self.intervalle, self.lot, self.horloge = intervalle, lot, horloge
         self._arret = threading.Event()
         self._fil: threading.Thread | None = None
@@ -49,8 +51,11 @@ class Expedition:
         while not self._arret.is_set():
             plein = False
             try:
-                rapport = expedier(self.moteur_sql, self.expediteurs, self.horloge(), self.lot)
-                plein = rapport.traites >= self.lot
+                if self.reprise is not None:
+                    self.reprise()
+                if self.expediteurs:
+                    rapport = expedier(self.moteur_sql, self.expediteurs, self.horloge(), self.lot)
+                    plein = rapport.traites >= self.lot
             except Exception as erreur:
                 # The type only: a database error's message quotes its parameters (text, number).
                 journal.error("expedition: tour en echec (%s)", type(erreur).__name__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from assistant.service import Entrant
 from assistant.telephones import normaliser_telephone
 from canaux.contexte import Contexte, contexte
 
+journal = logging.getLogger("relais.simulateur")
 routeur = APIRouter()
 pages = Jinja2Templates(directory=Path(__file__).parent / "pages")
 NUMERO_PAR_DEFAUT = "06 39 98 01 01"
@@ -38,8 +40,10 @@ async def envoyer(
     if adresse is None:
         return JSONResponse({"erreur": "Ce numéro de téléphone n'est pas valide."}, 422)
     entrant = Entrant("sms", adresse, message.texte, id_externe=f"SIM{uuid.uuid4().hex}")
-    tour = await ctx.service.traiter_hors_boucle(entrant)
-    reponses = [
-        {"texte": s.texte, "encodage": s.encodage, "segments": s.segments} for s in tour.sorties
-    ]
+    try:
+        sorties = (await ctx.service.traiter_hors_boucle(entrant)).sorties
+    except Exception as erreur:
+        journal.exception("tour du simulateur en echec")
+        sorties = ctx.service.rendre(ctx.service.reponse_en_panne(entrant, erreur), "sms")
+    reponses = [{"texte": s.texte, "encodage": s.encodage, "segments": s.segments} for s in sorties]
     return JSONResponse({"reponses": reponses})

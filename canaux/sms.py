@@ -12,7 +12,6 @@ from fastapi.responses import PlainTextResponse, Response
 from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant.boite_envoi import enregistrer_statut
-from assistant.reponse import Bloc, Reponse
 from assistant.service import Entrant, Sortie
 from assistant.telephones import normaliser_telephone
 from canaux.contexte import Contexte, contexte
@@ -62,11 +61,11 @@ async def recevoir(
     debut = time.perf_counter()
     try:
         tour = await ctx.service.traiter_hors_boucle(entrant)
-    except Exception:
+    except Exception as erreur:
         # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
         journal.exception("tour SMS en échec (canal=%s)", canal)
         ctx.metriques.erreurs.labels("sms").inc()
-        return twiml(ctx.service.rendre(Reponse((Bloc("indisponible"),)), canal))
+        return twiml(ctx.service.rendre(ctx.service.reponse_en_panne(entrant, erreur), canal))
     ctx.metriques.compter_tour(canal, tour, time.perf_counter() - debut)
     return twiml(tour.sorties)
 

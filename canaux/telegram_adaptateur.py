@@ -31,7 +31,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from assistant.erreurs import ContenuInvalide
-from assistant.reponse import Bloc, Choix, Reponse
+from assistant.reponse import Choix, Reponse
 from assistant.service import Entrant, ServiceDialogue
 from assistant.telephones import normaliser_telephone
 from canaux.metriques import Metriques
@@ -254,10 +254,10 @@ class AdaptateurTelegram:
         debut = time.perf_counter()
         try:
             tour = await self.service.traiter_hors_boucle(entrant)
-        except Exception:
+        except Exception as erreur:
             journal.exception("tour Telegram en echec")
             self._compter_erreur()
-            excuses = self.composer(Reponse((Bloc("indisponible"),)))
+            excuses = self.composer(self.service.reponse_en_panne(entrant, erreur))
             await self._envoyer(entrant.adresse, [Sortant(s.texte, repli="") for s in excuses])
             return
         if self.metriques is not None:

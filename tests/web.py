@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -39,6 +40,7 @@ def parametres_de_test(url_base: str, **autres: str) -> Parametres:
         "twilio_auth_token": JETON,
         "twilio_numero": "+33639989999",
         "relais_secret_key": "cle-de-test",
+        "relais_secours": tempfile.mkdtemp(prefix="relais-secours-"),
         **autres,
     }
     return lire_parametres(_env_file=None, **valeurs)
