@@ -18,6 +18,7 @@ from sqlalchemy import Index, and_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assistant.diffusion import signaler
 from assistant.erreurs import RelaisErreur
 from assistant.gsm import preparer_sms
 from assistant.horaires import est_heure_calme, prochain_moment_permis
@@ -268,7 +269,14 @@ def _consigner(
                 resultat.raison,
             )
         session.add(envoi)
+        _signaler_conversation(session, envoi)
         session.commit()
+
+
+def _signaler_conversation(session: Session, envoi: Envoi) -> None:
+    """An outbound message's state shows in its conversation in the console."""
+    if envoi.conversation_id is not None:
+        signaler(session.connection(), envoi.conversation_id)
 
 
 # Twilio's MessageStatus, in the order a message goes through them.
@@ -303,6 +311,7 @@ def enregistrer_statut(
         if statut == ECHEC:
             envoi.raison = f"Twilio {code_erreur or statut_twilio}"
         session.add(envoi)
+        _signaler_conversation(session, envoi)
         session.commit()
         journal.info("envoi %s canal=%s %s (statut fournisseur)", envoi.id, envoi.canal, statut)
         return True

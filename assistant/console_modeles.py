@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assistant.diffusion import signaler
 from assistant.modeles import maintenant_utc
 
 
@@ -75,6 +76,8 @@ def journaliser(
             detail=detail[:200] if detail else None,
         )
     )
+    if conversation_id is not None:
+        signaler(session.connection(), conversation_id)
 
 
 def dernieres_actions(session: Session, limite: int = 200) -> list[ActionConseiller]:

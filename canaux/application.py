@@ -14,6 +14,7 @@ from assistant.base import creer_moteur_sql
 from assistant.boite_envoi import Expediteur
 from assistant.config import Parametres, lire_parametres
 from assistant.contenus import charger_catalogue
+from assistant.diffusion import Diffusion
 from assistant.modeles import maintenant_utc
 from assistant.moteur import Moteur
 from assistant.secours import Secours
@@ -66,6 +67,7 @@ def creer_application(
         envoi["telegram"] = ExpediteurTelegram(
             parametres.telegram_bot_token, moteur_sql, api_url=parametres.telegram_api_url
         )
+    diffusion = Diffusion(moteur_sql)
     expedition = Expedition(moteur_sql, envoi, horloge=horloge, reprise=service.reprendre_secours)
 
     @asynccontextmanager
@@ -74,7 +76,9 @@ def creer_application(
             await telegram.demarrer_telegram(parametres)
         if expedier_en_fond:
             expedition.start()
+        diffusion.demarrer()
         yield
+        diffusion.arreter()
         expedition.arreter()
 
     application = FastAPI(title="Relais", docs_url=None, redoc_url=None, lifespan=cycle_de_vie)
@@ -84,6 +88,7 @@ def creer_application(
         service=service,
         metriques=Metriques(),
         horloge=horloge,
+        diffusion=diffusion,
     )
     application.include_router(supervision.routeur)
     application.include_router(simulateur.routeur)

@@ -128,6 +128,11 @@ def contenus_verifier(args: argparse.Namespace) -> int:
     return 0
 
 
+# Seconds a stopping server gives the requests in progress; the consoles' event streams
+# would otherwise hold it for minutes (their browsers reconnect to another worker).
+ARRET_EN_DOUCEUR = 10
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -147,9 +152,16 @@ def serve(args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             log_level="warning",
+            timeout_graceful_shutdown=ARRET_EN_DOUCEUR,
         )
     else:
-        uvicorn.run(application, host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(
+            application,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            timeout_graceful_shutdown=ARRET_EN_DOUCEUR,
+        )
     return 0
 
 

@@ -10,6 +10,7 @@ from fastapi import Request
 from sqlalchemy.engine import Engine
 
 from assistant.config import Parametres
+from assistant.diffusion import Diffusion
 from assistant.service import ServiceDialogue
 from canaux.metriques import Metriques
 
@@ -21,6 +22,7 @@ class Contexte:
     service: ServiceDialogue
     metriques: Metriques
     horloge: Callable[[], dt.datetime]
+    diffusion: Diffusion
 
 
 async def contexte(request: Request) -> Contexte:

@@ -59,7 +59,9 @@ def serveur(fabriquer: Callable[[str], FastAPI]) -> Iterator[tuple[str, FastAPI]
     prise.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{prise.getsockname()[1]}"
     application = fabriquer(url)
-    serveur_web = uvicorn.Server(uvicorn.Config(application, log_level="warning"))
+    serveur_web = uvicorn.Server(
+        uvicorn.Config(application, log_level="warning", timeout_graceful_shutdown=5)
+    )
     fil = threading.Thread(target=serveur_web.run, kwargs={"sockets": [prise]}, daemon=True)
     fil.start()
     for _ in range(200):
@@ -129,6 +131,9 @@ def test_une_demande_par_sms_traitee_dans_la_console(tmp_path: Path):
                 expect(page).to_have_url(url + "/console")
                 expect(page.locator("#file")).to_contain_text("Personne n'attend")
                 page.evaluate("window.marque = 'meme page'")
+                # The server's news stream is open: the page now polls only every 15 s.
+                expect(page.locator("body[data-nouvelles=ouvertes]")).to_have_count(1)
+                page.wait_for_timeout(2_500)  # past the poll scheduled at load
 
                 # A citizen asks for a person: the queue shows it without a reload.
                 sms = {
@@ -139,7 +144,8 @@ def test_une_demande_par_sms_traitee_dans_la_console(tmp_path: Path):
                 reponse = poster_twilio(url, "/canaux/sms", sms)
                 assert reponse.status_code == 200 and "transmise" in reponse.text
                 element = page.locator("#file li.element")
-                expect(element).to_contain_text(TEL, timeout=10_000)
+                # Well before the next poll: pushed by the server (/console/evenements).
+                expect(element).to_contain_text(TEL, timeout=1_500)
                 expect(element).to_contain_text("Demande à parler à quelqu'un")
                 expect(element).to_contain_text("<img src=x onerror=window.pirate=1>")
                 assert page.evaluate("window.marque") == "meme page"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import random
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -117,12 +119,12 @@ async def tout_envoyer(ports: tuple[int, int]) -> dict[str, str]:
 
 
 def file_vue_par_l_autre_processus(moteur_sql, ports: tuple[int, int]) -> None:
-    """A person asks for an agent through one process; the console of the other shows it."""
+    """A person asks for an agent through one process; the console of the other hears of it
+    at once (PostgreSQL LISTEN/NOTIFY) and shows it."""
     with Session(moteur_sql) as session:
         creer_conseiller(session, "alice", "mot-de-passe-alice")
         session.commit()
     champs = {"From": "+33639989998", "MessageSid": "SMconseiller", "Body": "je veux un conseiller"}
-    asyncio.run(_envoyer_un(ports[0], champs))
     # The cookies are Secure (the public URL is https): carried by hand over local http.
     biscuits: dict[str, str] = {}
 
@@ -146,6 +148,30 @@ def file_vue_par_l_autre_processus(moteur_sql, ports: tuple[int, int]) -> None:
         data={"identifiant": "alice", "mot_de_passe": "mot-de-passe-alice", "csrf": csrf[1]},
     )
     assert connexion.status_code == 303, connexion.text
+    # The agent's console listens on the second process; the person writes to the first.
+    lignes: queue.Queue[str] = queue.Queue()
+
+    def ecouter() -> None:
+        entete = "; ".join(f"{nom}={valeur}" for nom, valeur in biscuits.items())
+        url = f"http://127.0.0.1:{ports[1]}/console/evenements"
+        with httpx.stream("GET", url, headers={"Cookie": entete}, timeout=30) as flux:
+            for ligne in flux.iter_lines():
+                lignes.put(ligne)
+                if ligne.startswith("data:"):
+                    return
+
+    threading.Thread(target=ecouter, daemon=True).start()
+    assert lignes.get(timeout=10).startswith("retry:")
+    asyncio.run(_envoyer_un(ports[0], champs))
+    nouvelle = ""
+    while not nouvelle.startswith("data:"):
+        nouvelle = lignes.get(timeout=10)
+    with Session(moteur_sql) as session:
+        personne = session.exec(select(Personne).where(Personne.adresse == champs["From"])).one()
+        conversation = session.exec(
+            select(Conversation).where(Conversation.personne_id == personne.id)
+        ).one()
+    assert nouvelle == f"data: {conversation.id}"
     file = demander("GET", "/console/file")
     assert file.status_code == 200
     assert "98 99 98" in file.text or "+33639989998" in file.text
