@@ -145,7 +145,7 @@ def test_une_demande_par_sms_traitee_dans_la_console(tmp_path: Path):
                 assert reponse.status_code == 200 and "transmise" in reponse.text
                 element = page.locator("#file li.element")
                 # Well before the next poll: pushed by the server (/console/evenements).
-                expect(element).to_contain_text(TEL, timeout=1_500)
+                expect(element).to_contain_text(TEL, timeout=3_000)
                 expect(element).to_contain_text("Demande à parler à quelqu'un")
                 expect(element).to_contain_text("<img src=x onerror=window.pirate=1>")
                 assert page.evaluate("window.marque") == "meme page"
