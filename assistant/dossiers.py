@@ -35,6 +35,10 @@ def pieces_en_texte(pieces: list[str]) -> str:
     return json.dumps(pieces, ensure_ascii=False)
 
 
+def pieces_du_texte(texte: str | None) -> list[str]:
+    return [str(piece) for piece in json.loads(texte or "[]")]
+
+
 class Dossier(SQLModel, table=True):
     """One application file, as the organisation that handles it exported it.
 
@@ -63,7 +67,7 @@ class Dossier(SQLModel, table=True):
     maj_le: dt.datetime = Field(default_factory=maintenant_utc)
 
     def pieces(self) -> list[str]:
-        return [str(piece) for piece in json.loads(self.pieces_manquantes or "[]")]
+        return pieces_du_texte(self.pieces_manquantes)
 
 
 class HistoriqueStatut(SQLModel, table=True):

@@ -9,7 +9,6 @@ The rest of the code keeps the ORM models; these statements use the same tables.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy import Connection, CursorResult, Row, Table, bindparam, insert, 
 
 from assistant.audit import Divulgation, EchecControle
 from assistant.conversations import CANAUX_TELEPHONE
-from assistant.dossiers import Dossier
+from assistant.dossiers import Dossier, pieces_du_texte
 from assistant.faits import DossierVu
 from assistant.modeles import Conversation, Message, Personne
 from assistant.transfert import BOT, CLOS
@@ -177,7 +176,7 @@ def vue_dossier(dossier: Dossier | Row[Any]) -> DossierVu:
         aide=dossier.aide,
         statut=dossier.statut,
         date_naissance=dossier.date_naissance,
-        pieces_manquantes=tuple(str(p) for p in json.loads(dossier.pieces_manquantes or "[]")),
+        pieces_manquantes=tuple(pieces_du_texte(dossier.pieces_manquantes)),
         date_depot=dossier.date_depot,
         date_decision=dossier.date_decision,
         prochain_versement_date=dossier.prochain_versement_date,
