@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
 
-from assistant.import_dossiers import COLONNES, LigneBrute, RapportImport, importer_lignes
+from assistant.import_dossiers import RapportImport, importer_lignes
+from assistant.lecture_dossiers import COLONNES, LigneBrute
 
 
 class DossierDemo(NamedTuple):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from assistant.transfert import BOT
@@ -12,6 +13,12 @@ from assistant.transfert import BOT
 
 def maintenant_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def table_de(modele: Any) -> Table:
+    """The SQLAlchemy table of a model, for Core statements (typed: SQLModel leaves it Any)."""
+    table: Table = modele.__table__
+    return table
 
 
 def en_utc(instant: dt.datetime) -> dt.datetime:

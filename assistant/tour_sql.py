@@ -12,27 +12,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, CursorResult, Row, bindparam, insert, select, update
 
 from assistant.audit import Divulgation, EchecControle
 from assistant.conversations import CANAUX_TELEPHONE
 from assistant.dossiers import Dossier, pieces_du_texte
 from assistant.faits import DossierVu
-from assistant.modeles import Conversation, Message, Personne
+from assistant.modeles import Conversation, Message, Personne, table_de
 from assistant.transfert import BOT, CLOS
 
-
-def _table(modele: Any) -> Table:
-    table: Table = modele.__table__
-    return table
-
-
-PERSONNE = _table(Personne)
-CONVERSATION = _table(Conversation)
-MESSAGE = _table(Message)
-DOSSIER = _table(Dossier)
-DIVULGATION = _table(Divulgation)
-ECHEC = _table(EchecControle)
+PERSONNE = table_de(Personne)
+CONVERSATION = table_de(Conversation)
+MESSAGE = table_de(Message)
+DOSSIER = table_de(Dossier)
+DIVULGATION = table_de(Divulgation)
+ECHEC = table_de(EchecControle)
 
 
 @dataclass

@@ -30,14 +30,8 @@ from sqlalchemy.engine import Engine
 from assistant.base import creer_moteur_sql, preparer_schema
 from assistant.contenus import charger_taxonomie
 from assistant.dossiers import STATUTS
-from assistant.import_dossiers import (
-    COLONNES,
-    RapportImport,
-    Validateur,
-    _lignes_du_fichier,
-    _verifier,
-    importer,
-)
+from assistant.import_dossiers import RapportImport, importer
+from assistant.lecture_dossiers import COLONNES, Validateur, lignes_du_fichier, verifier
 
 SCHEMA_PG = "relais_bench"
 MAINTENANT = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -97,7 +91,7 @@ def mesurer(action: Callable[[], Any], tracer: bool) -> tuple[float, float, Any]
 def valider_seulement(chemin: Path) -> int:
     colonnes = list(COLONNES)
     validateur = Validateur(charger_taxonomie().aides, MAINTENANT.date())
-    rejets = _verifier(_lignes_du_fichier(chemin, colonnes), validateur)
+    rejets = verifier(lignes_du_fichier(chemin, colonnes), validateur)
     assert not rejets, rejets[:3]
     return 0
 

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 
 from assistant import import_dossiers
 from assistant.dossiers import Dossier, HistoriqueStatut
-from assistant.import_dossiers import ChangementStatut, LigneBrute, importer, importer_lignes
+from assistant.import_dossiers import ChangementStatut, importer, importer_lignes
+from assistant.lecture_dossiers import LigneBrute
 
 RACINE = Path(__file__).resolve().parent.parent
 MAINTENANT = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
