@@ -14,7 +14,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from assistant.conversations import conversation_ouverte, personne_verrouillee
+from assistant.conversations import (
+    conversation_ouverte,
+    en_reprenant_les_conflits,
+    personne_verrouillee,
+)
 from assistant.etat import EtatDialogue
 from assistant.modeles import Conversation, Personne, en_utc
 from assistant.transfert import BOT
@@ -44,14 +48,10 @@ def demarrer_appel(
     `telephone` is None when the caller's number is hidden: nothing is carried over then,
     and the person is created without a phone so that nothing is ever linked to it.
     """
-    for essai in range(3):
-        try:
-            return _demarrer(moteur_sql, canal, adresse, telephone, maintenant)
-        except IntegrityError:
-            # A concurrent request created the same person or conversation first.
-            if essai == 2:
-                raise
-    raise AssertionError("unreachable")
+    # A concurrent request may create the same person or conversation first.
+    return en_reprenant_les_conflits(
+        lambda: _demarrer(moteur_sql, canal, adresse, telephone, maintenant), (IntegrityError,)
+    )
 
 
 def _demarrer(

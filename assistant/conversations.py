@@ -1,51 +1,47 @@
-"""Finding a person and their open conversation, locked for the rest of the transaction."""
+"""A person and their open conversation as ORM objects, locked for the rest of the
+transaction: the statements of `tour_sql` (one lookup, one creation rule), for code that
+works through a Session."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+import logging
+from collections.abc import Callable
+from typing import TypeVar
 
-from assistant.modeles import Conversation, Personne
-from assistant.transfert import CLOS
+from sqlmodel import Session
 
-# Channels whose address is a phone number: it is the person's phone.
-CANAUX_TELEPHONE = ("sms", "whatsapp", "voix")
+from assistant import tour_sql
+from assistant.modeles import Conversation, Personne, maintenant_utc
+
+journal = logging.getLogger("relais.conversations")
+T = TypeVar("T")
+ESSAIS = 3
+
+
+def en_reprenant_les_conflits(
+    transaction: Callable[[], T], conflits: tuple[type[Exception], ...]
+) -> T:
+    """Runs `transaction` again when it fails on a concurrent one (a person or message
+    created first by another request): the next try sees what the other one stored."""
+    for essai in range(ESSAIS):
+        try:
+            return transaction()
+        except conflits as erreur:
+            if essai == ESSAIS - 1:
+                raise
+            journal.info("transaction reprise apres conflit: %s", type(erreur).__name__)
+    raise AssertionError("unreachable")
 
 
 def personne_verrouillee(session: Session, canal: str, adresse: str) -> Personne:
-    """The person behind this address, created if new, and locked.
-
-    Locking the person serialises the turns of one person across processes, even before
-    a conversation exists to lock.
-    """
-    personne = session.exec(
-        select(Personne)
-        .where(Personne.canal == canal, Personne.adresse == adresse)
-        .with_for_update()
-    ).first()
-    if personne is None:
-        # A hidden caller's address is not a phone number (it does not start with "+").
-        telephone = adresse if canal in CANAUX_TELEPHONE and adresse.startswith("+") else None
-        personne = Personne(canal=canal, adresse=adresse, telephone=telephone)
-        session.add(personne)
-        session.flush()
+    """The person behind this address, created if new, and locked."""
+    ligne = tour_sql.personne_verrouillee(session.connection(), canal, adresse, maintenant_utc())
+    personne = session.get(Personne, ligne.id)
+    assert personne is not None
     return personne
 
 
 def conversation_ouverte(session: Session, personne: Personne) -> Conversation | None:
     """The person's latest conversation that is not closed, locked; None if there is none."""
-    return session.exec(
-        select(Conversation)
-        .where(Conversation.personne_id == personne.id, Conversation.transfert != CLOS)
-        .order_by(col(Conversation.id).desc())
-        .with_for_update()
-    ).first()
-
-
-def conversation_en_cours(session: Session, personne: Personne) -> Conversation:
-    """The open conversation, or a new one with the bot."""
-    conversation = conversation_ouverte(session, personne)
-    if conversation is None:
-        conversation = Conversation(personne_id=personne.id or 0)
-        session.add(conversation)
-        session.flush()
-    return conversation
+    ligne = tour_sql.conversation_ouverte(session.connection(), personne.id or 0)
+    return session.get(Conversation, ligne.id) if ligne is not None else None

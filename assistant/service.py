@@ -22,6 +22,7 @@ from sqlalchemy.exc import TimeoutError as AttenteDuPoolDepassee
 from assistant import tour_sql
 from assistant.base import VerrouOccupe, sans_attendre
 from assistant.confidentialite import empreinte
+from assistant.conversations import en_reprenant_les_conflits
 from assistant.diffusion import signaler
 from assistant.entites import extraire_entites
 from assistant.etat import EtatDialogue
@@ -48,7 +49,6 @@ journal = logging.getLogger("relais.service")
 
 # A text longer than this is cut before it is stored and understood.
 LONGUEUR_MAX = 2000
-_ESSAIS = 3
 HORAIRES_PAR_DEFAUT = "lun-ven 09:00-12:30,13:30-17:00"
 # Answered even while a person handles the conversation.
 _TOUJOURS_REPONDUES = ("urgence", "stop", "start")
@@ -135,16 +135,10 @@ class ServiceDialogue:
 
     def traiter(self, entrant: Entrant) -> Tour:
         entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
-        for essai in range(_ESSAIS):
-            try:
-                return self._tour(entrant)
-            except (IntegrityError, OperationalError) as erreur:
-                # A concurrent turn created the same person or stored the same message first:
-                # the next try sees it (and answers a replay with the reply already given).
-                if essai == _ESSAIS - 1:
-                    raise
-                journal.info("tour repris apres conflit: %s", type(erreur).__name__)
-        raise AssertionError("unreachable")
+        # A replay that raced this turn is then answered with the reply already given.
+        return en_reprenant_les_conflits(
+            lambda: self._tour(entrant), (IntegrityError, OperationalError)
+        )
 
     def _tour(self, entrant: Entrant) -> Tour:
         with self.moteur_sql.begin() as connexion:

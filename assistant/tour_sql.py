@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Row, bindparam, insert, select, update
 
 from assistant.audit import Divulgation, EchecControle
-from assistant.conversations import CANAUX_TELEPHONE
 from assistant.dossiers import Dossier, pieces_du_texte
 from assistant.faits import DossierVu
 from assistant.modeles import Conversation, Message, Personne, table_de
@@ -27,6 +26,10 @@ MESSAGE = table_de(Message)
 DOSSIER = table_de(Dossier)
 DIVULGATION = table_de(Divulgation)
 ECHEC = table_de(EchecControle)
+
+
+# Channels whose address is a phone number: it is the person's phone.
+CANAUX_TELEPHONE = ("sms", "whatsapp", "voix")
 
 
 @dataclass
@@ -141,13 +144,19 @@ def personne_verrouillee(
     return PersonneDuTour(_id_insere(resultat), telephone, False)
 
 
+def conversation_ouverte(connexion: Connection, personne_id: int) -> ConversationDuTour | None:
+    """The person's latest conversation that is not closed, locked; None if there is none."""
+    ligne = connexion.execute(_CONVERSATION, {"personne_id": personne_id}).first()
+    return ConversationDuTour(*ligne) if ligne is not None else None
+
+
 def conversation_en_cours(
     connexion: Connection, personne_id: int, maintenant: dt.datetime
 ) -> ConversationDuTour:
     """The person's latest conversation that is not closed, locked; or a new one."""
-    ligne = connexion.execute(_CONVERSATION, {"personne_id": personne_id}).first()
-    if ligne is not None:
-        return ConversationDuTour(*ligne)
+    ouverte = conversation_ouverte(connexion, personne_id)
+    if ouverte is not None:
+        return ouverte
     valeurs: dict[str, Any] = {
         "personne_id": personne_id,
         "etat": "{}",
