@@ -16,7 +16,6 @@ import logging
 import threading
 import weakref
 from collections.abc import Iterator
-from typing import Any
 
 import psycopg
 from sqlalchemy import event, text
@@ -106,13 +105,13 @@ class Diffusion:
             self._fil = None
 
     def _ecouter(self) -> None:
-        url = self.moteur_sql.url.set(drivername="postgresql")
-        parametres: dict[str, Any] = {"autocommit": True}
+        # The engine's own connection arguments: a URL rendered again would lose what
+        # libpq reads differently (a space in `options` comes back as "+").
+        _args, parametres = self.moteur_sql.dialect.create_connect_args(self.moteur_sql.url)
+        parametres = {k: v for k, v in parametres.items() if k != "context"} | {"autocommit": True}
         while not self._arret.is_set():
             try:
-                with psycopg.connect(
-                    url.render_as_string(hide_password=False), **parametres
-                ) as connexion:
+                with psycopg.connect(**(parametres | {"autocommit": True})) as connexion:
                     connexion.execute(f"LISTEN {CANAL_PG}")
                     self.ecoute.set()
                     while not self._arret.is_set():

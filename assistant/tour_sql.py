@@ -1,8 +1,9 @@
-"""The statements of one dialogue turn, in SQLAlchemy Core.
+"""The statements of one dialogue turn, in SQLAlchemy Core, run on the driver.
 
 A turn is every channel's hot path. Through the ORM its statements cost about ten times
-what the database spends on them (unit of work, identity map, model validation), so
-here each statement is built once, at import, and rows come back as small dataclasses.
+what the database spends on them (unit of work, identity map, model validation), and
+through `Connection.execute` still six times, so here each statement is built once, at
+import, and run by `sql_direct`; rows come back as named tuples and small dataclasses.
 The rest of the code keeps the ORM models; these statements use the same tables.
 """
 
@@ -12,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from assistant.audit import Divulgation, EchecControle
 from assistant.dossiers import Dossier, pieces_du_texte
 from assistant.faits import DossierVu
 from assistant.modeles import Conversation, Message, Personne, table_de
+from assistant.sql_direct import Directe
 from assistant.transfert import BOT, CLOS
 
 PERSONNE = table_de(Personne)
@@ -57,17 +59,19 @@ class DejaRecu:
     reponses: tuple[tuple[str, str | None, int | None], ...]
 
 
-_RECU = select(MESSAGE.c.id, MESSAGE.c.conversation_id).where(
-    MESSAGE.c.canal == bindparam("canal"), MESSAGE.c.id_externe == bindparam("id_externe")
+_RECU = Directe(
+    select(MESSAGE.c.id, MESSAGE.c.conversation_id).where(
+        MESSAGE.c.canal == bindparam("canal"), MESSAGE.c.id_externe == bindparam("id_externe")
+    )
 )
-_REPONSES = (
+_REPONSES = Directe(
     select(MESSAGE.c.texte, MESSAGE.c.encodage, MESSAGE.c.segments)
     .where(MESSAGE.c.reponse_a == bindparam("recu"))
     .order_by(MESSAGE.c.id)
 )
 # Locking the person serialises the turns of one person across processes, even before a
 # conversation exists to lock (FOR UPDATE on PostgreSQL; SQLite locks the whole file).
-_PERSONNE = (
+_PERSONNE = Directe(
     select(PERSONNE.c.id, PERSONNE.c.telephone, PERSONNE.c.desabonne)
     .where(PERSONNE.c.canal == bindparam("canal"), PERSONNE.c.adresse == bindparam("adresse"))
     .with_for_update()
@@ -81,42 +85,47 @@ _COLONNES_CONVERSATION = (
     CONVERSATION.c.attente_depuis,
     CONVERSATION.c.version,
 )
-_CONVERSATION = (
+_CONVERSATION = Directe(
     select(*_COLONNES_CONVERSATION)
     .where(CONVERSATION.c.personne_id == bindparam("personne_id"), CONVERSATION.c.transfert != CLOS)
     .order_by(CONVERSATION.c.id.desc())
     .limit(1)
     .with_for_update()
 )
-_DOSSIERS_DU_TELEPHONE = (
+_DOSSIERS_DU_TELEPHONE = Directe(
     select(DOSSIER).where(DOSSIER.c.telephone == bindparam("telephone")).order_by(DOSSIER.c.id)
 )
-_DOSSIER = select(DOSSIER).where(DOSSIER.c.numero == bindparam("numero"))
-_ECHECS = select(ECHEC.c.horodatage).where(
-    ECHEC.c.numero_empreinte == bindparam("empreinte"), ECHEC.c.horodatage > bindparam("depuis")
+_DOSSIER = Directe(select(DOSSIER).where(DOSSIER.c.numero == bindparam("numero")))
+_ECHECS = Directe(
+    select(ECHEC.c.horodatage).where(
+        ECHEC.c.numero_empreinte == bindparam("empreinte"),
+        ECHEC.c.horodatage > bindparam("depuis"),
+    )
 )
-_DIVULGUE_ICI = select(DIVULGATION.c.id).where(
-    DIVULGATION.c.dossier_id == bindparam("dossier"),
-    DIVULGATION.c.conversation_id == bindparam("conversation"),
+_DIVULGUE_ICI = Directe(
+    select(DIVULGATION.c.id).where(
+        DIVULGATION.c.dossier_id == bindparam("dossier"),
+        DIVULGATION.c.conversation_id == bindparam("conversation"),
+    )
 )
 # Parameters prefixed "b_" select the row; the others are the columns to SET.
-_MAJ_CONVERSATION = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("b_id"))
-_MAJ_PERSONNE = update(PERSONNE).where(PERSONNE.c.id == bindparam("b_id"))
-_MAJ_DOSSIER = update(DOSSIER).where(DOSSIER.c.id == bindparam("b_id"))
-
-
-def _id_insere(resultat: CursorResult[Any]) -> int:
-    cle = resultat.inserted_primary_key
-    assert cle is not None
-    return int(cle[0])
+_MAJ_CONVERSATION = Directe(update(CONVERSATION).where(CONVERSATION.c.id == bindparam("b_id")))
+_MAJ_PERSONNE = Directe(update(PERSONNE).where(PERSONNE.c.id == bindparam("b_id")))
+_MAJ_DOSSIER = Directe(update(DOSSIER).where(DOSSIER.c.id == bindparam("b_id")))
+_NOUVELLE_PERSONNE = Directe(insert(PERSONNE).returning(PERSONNE.c.id))
+_NOUVELLE_CONVERSATION = Directe(insert(CONVERSATION).returning(CONVERSATION.c.id))
+_NOUVEAU_MESSAGE = Directe(insert(MESSAGE).returning(MESSAGE.c.id))
+_REPONSE = Directe(insert(MESSAGE))
+_NOUVEL_ECHEC = Directe(insert(ECHEC))
+_NOUVELLE_DIVULGATION = Directe(insert(DIVULGATION))
 
 
 def deja_recu(connexion: Connection, canal: str, id_externe: str) -> DejaRecu | None:
     """The message with this provider id if it was stored already, with its replies."""
-    recu = connexion.execute(_RECU, {"canal": canal, "id_externe": id_externe}).first()
+    recu = _RECU.premiere(connexion, {"canal": canal, "id_externe": id_externe})
     if recu is None:
         return None
-    lignes = connexion.execute(_REPONSES, {"recu": recu.id})
+    lignes = _REPONSES.toutes(connexion, {"recu": recu.id})
     reponses = tuple((r.texte, r.encodage, r.segments) for r in lignes)
     return DejaRecu(recu.conversation_id, reponses)
 
@@ -125,13 +134,13 @@ def personne_verrouillee(
     connexion: Connection, canal: str, adresse: str, maintenant: dt.datetime
 ) -> PersonneDuTour:
     """The person behind this address, created if new, and locked."""
-    ligne = connexion.execute(_PERSONNE, {"canal": canal, "adresse": adresse}).first()
+    ligne = _PERSONNE.premiere(connexion, {"canal": canal, "adresse": adresse})
     if ligne is not None:
         return PersonneDuTour(ligne.id, ligne.telephone, bool(ligne.desabonne))
     # A hidden caller's address is not a phone number (it does not start with "+").
     telephone = adresse if canal in CANAUX_TELEPHONE and adresse.startswith("+") else None
-    resultat = connexion.execute(
-        insert(PERSONNE),
+    cle = _NOUVELLE_PERSONNE.cle_inseree(
+        connexion,
         {
             "canal": canal,
             "adresse": adresse,
@@ -141,12 +150,12 @@ def personne_verrouillee(
             "cree_le": maintenant,
         },
     )
-    return PersonneDuTour(_id_insere(resultat), telephone, False)
+    return PersonneDuTour(cle, telephone, False)
 
 
 def conversation_ouverte(connexion: Connection, personne_id: int) -> ConversationDuTour | None:
     """The person's latest conversation that is not closed, locked; None if there is none."""
-    ligne = connexion.execute(_CONVERSATION, {"personne_id": personne_id}).first()
+    ligne = _CONVERSATION.premiere(connexion, {"personne_id": personne_id})
     return ConversationDuTour(*ligne) if ligne is not None else None
 
 
@@ -168,12 +177,12 @@ def conversation_en_cours(
         "ouverte_le": maintenant,
         "maj_le": maintenant,
     }
-    resultat = connexion.execute(insert(CONVERSATION), valeurs)
-    return ConversationDuTour(_id_insere(resultat), "{}", BOT, None, 0, None, 0)
+    cle = _NOUVELLE_CONVERSATION.cle_inseree(connexion, valeurs)
+    return ConversationDuTour(cle, "{}", BOT, None, 0, None, 0)
 
 
-def vue_dossier(dossier: Dossier | Row[Any]) -> DossierVu:
-    """A file as the engine sees it, from its model or its row."""
+def vue_dossier(dossier: Any) -> DossierVu:
+    """A file as the engine sees it, from its model or its row (anything with its fields)."""
     return DossierVu(
         numero=dossier.numero,
         aide=dossier.aide,
@@ -192,26 +201,27 @@ def vue_dossier(dossier: Dossier | Row[Any]) -> DossierVu:
 
 
 def dossiers_du_telephone(connexion: Connection, telephone: str) -> tuple[DossierVu, ...]:
-    lignes = connexion.execute(_DOSSIERS_DU_TELEPHONE, {"telephone": telephone}).all()
+    lignes = _DOSSIERS_DU_TELEPHONE.toutes(connexion, {"telephone": telephone})
     return tuple(vue_dossier(ligne) for ligne in lignes)
 
 
-def dossier_de_numero(connexion: Connection, numero: str) -> Row[Any] | None:
-    return connexion.execute(_DOSSIER, {"numero": numero}).first()
+def dossier_de_numero(connexion: Connection, numero: str) -> Any | None:
+    """The file's row (its columns as attributes), or None."""
+    return _DOSSIER.premiere(connexion, {"numero": numero})
 
 
 def echecs_depuis(
     connexion: Connection, empreinte_numero: str, depuis: dt.datetime
 ) -> list[dt.datetime]:
     parametres = {"empreinte": empreinte_numero, "depuis": depuis}
-    return list(connexion.execute(_ECHECS, parametres).scalars())
+    return [ligne.horodatage for ligne in _ECHECS.toutes(connexion, parametres)]
 
 
 def enregistrer_echec(
     connexion: Connection, empreinte_numero: str, conversation_id: int, maintenant: dt.datetime
 ) -> None:
-    connexion.execute(
-        insert(ECHEC),
+    _NOUVEL_ECHEC.executer(
+        connexion,
         {
             "numero_empreinte": empreinte_numero,
             "conversation_id": conversation_id,
@@ -228,8 +238,8 @@ def enregistrer_divulgation(
     methode: str,
     maintenant: dt.datetime,
 ) -> None:
-    connexion.execute(
-        insert(DIVULGATION),
+    _NOUVELLE_DIVULGATION.executer(
+        connexion,
         {
             "horodatage": maintenant,
             "canal": canal,
@@ -242,11 +252,11 @@ def enregistrer_divulgation(
 
 def divulgue_ici(connexion: Connection, dossier_id: int, conversation_id: int) -> bool:
     parametres = {"dossier": dossier_id, "conversation": conversation_id}
-    return connexion.execute(_DIVULGUE_ICI, parametres).first() is not None
+    return _DIVULGUE_ICI.premiere(connexion, parametres) is not None
 
 
 def choisir_alerte_sms(connexion: Connection, dossier_id: int, alerte: bool) -> None:
-    connexion.execute(_MAJ_DOSSIER, {"b_id": dossier_id, "alerte_sms": alerte})
+    _MAJ_DOSSIER.executer(connexion, {"b_id": dossier_id, "alerte_sms": alerte})
 
 
 def enregistrer_messages(
@@ -258,9 +268,8 @@ def enregistrer_messages(
 
     A replay that raced this turn fails here on the unique provider id.
     """
-    id_recu: int = _id_insere(connexion.execute(insert(MESSAGE), recu))
-    if reponses:
-        connexion.execute(insert(MESSAGE), [r | {"reponse_a": id_recu} for r in reponses])
+    id_recu = _NOUVEAU_MESSAGE.cle_inseree(connexion, recu)
+    _REPONSE.executer_plusieurs(connexion, [r | {"reponse_a": id_recu} for r in reponses])
     return id_recu
 
 
@@ -268,8 +277,8 @@ def sauver_conversation(
     connexion: Connection, conversation: ConversationDuTour, maintenant: dt.datetime
 ) -> None:
     """Writes the turn's state; the version is bumped by every turn."""
-    connexion.execute(
-        _MAJ_CONVERSATION,
+    _MAJ_CONVERSATION.executer(
+        connexion,
         {
             "b_id": conversation.id,
             "etat": conversation.etat,
@@ -284,8 +293,8 @@ def sauver_conversation(
 
 
 def sauver_desabonnement(connexion: Connection, personne: PersonneDuTour) -> None:
-    connexion.execute(_MAJ_PERSONNE, {"b_id": personne.id, "desabonne": personne.desabonne})
+    _MAJ_PERSONNE.executer(connexion, {"b_id": personne.id, "desabonne": personne.desabonne})
 
 
 def lier_telephone(connexion: Connection, personne_id: int, telephone: str) -> None:
-    connexion.execute(_MAJ_PERSONNE, {"b_id": personne_id, "telephone": telephone})
+    _MAJ_PERSONNE.executer(connexion, {"b_id": personne_id, "telephone": telephone})

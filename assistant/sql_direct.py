@@ -1,0 +1,152 @@
+"""Core statements run straight on the driver's cursor: the dialogue turn's hot path.
+
+Through `Connection.execute`, SQLAlchemy spends more on a statement (execution context,
+events, result objects) than SQLite spends running it: a turn's statements took 1.2 ms
+that way, 0.4 ms here (benchmarks/charge_http.py, one SQLite worker). Here a statement
+is compiled once per dialect and per set of parameter names, with its type conversions,
+then run on the cursor of the connection's own transaction. The driver's errors come
+out as SQLAlchemy's (IntegrityError, OperationalError...), as from `Connection.execute`.
+Several threads may compile the same form at once: the last one stays, all are equal.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import Insert, Select, Update
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
+
+Conversion = Callable[[Any], Any]
+Parametres = Mapping[str, Any]
+
+
+@dataclass
+class _Forme:
+    """One statement compiled for one dialect and one set of parameter names."""
+
+    sql: str
+    # For drivers with positional parameters (SQLite's "?"), the parameters' order.
+    ordre: tuple[str, ...] | None
+    # The statement's own values (a LIMIT, a constant compared with), already converted.
+    constantes: dict[str, Any]
+    # The caller's parameters that the driver cannot take as they are (dates on SQLite).
+    conversions: tuple[tuple[str, Conversion], ...]
+    # Result columns: a row type with the columns' names, and their types.
+    ligne: type[tuple[Any, ...]] | None
+    types: tuple[TypeEngine[Any], ...]
+    dialecte: Dialect
+    # The columns' conversions, known at the first result: psycopg's depend on the type
+    # the server reports.
+    lectures: tuple[Conversion | None, ...] | None = None
+
+    def valeurs(self, parametres: Parametres) -> Sequence[Any] | dict[str, Any]:
+        valeurs = self.constantes | dict(parametres)
+        for nom, conversion in self.conversions:
+            valeurs[nom] = conversion(valeurs[nom])
+        if self.ordre is None:
+            return valeurs
+        return tuple(valeurs[nom] for nom in self.ordre)
+
+    def lignes(self, curseur: Any, brutes: Sequence[Sequence[Any]]) -> list[Any]:
+        assert self.ligne is not None
+        if self.lectures is None:
+            d = self.dialecte
+            self.lectures = tuple(
+                type_.dialect_impl(d).result_processor(d, colonne[1])
+                for type_, colonne in zip(self.types, curseur.description, strict=True)
+            )
+        fabrique = self.ligne._make  # type: ignore[attr-defined]
+        if not any(self.lectures):
+            return [fabrique(brute) for brute in brutes]
+        return [
+            fabrique([f(v) if f else v for f, v in zip(self.lectures, brute, strict=True)])
+            for brute in brutes
+        ]
+
+
+def _compiler(
+    instruction: Select[Any] | Insert | Update, dialecte: Dialect, noms: frozenset[str]
+) -> _Forme:
+    compilee = instruction.compile(dialect=dialecte, column_keys=sorted(noms))
+    assert isinstance(compilee, SQLCompiler)
+    calculees = [c.key for c in (*compilee.insert_prefetch, *compilee.update_prefetch)]
+    if calculees or compilee.literal_execute_params or compilee.post_compile_params:
+        raise ValueError(f"valeurs à fournir pour exécuter en direct : {calculees or 'IN'}")
+    toutes = compilee.construct_params(dict.fromkeys(noms), escape_names=False)
+    conversions: list[tuple[str, Conversion]] = []
+    constantes: dict[str, Any] = {}
+    for nom, valeur in toutes.items():
+        conversion = compilee.binds[nom].type.dialect_impl(dialecte).bind_processor(dialecte)
+        if nom in noms:
+            if conversion is not None:
+                conversions.append((nom, conversion))
+        else:
+            constantes[nom] = conversion(valeur) if conversion else valeur
+    ligne: type[tuple[Any, ...]] | None = None
+    types: tuple[TypeEngine[Any], ...] = ()
+    if isinstance(instruction, Select):
+        colonnes = list(instruction.selected_columns)
+        nommee = namedtuple("Ligne", [c.key for c in colonnes], rename=True)  # type: ignore[misc]
+        ligne, types = nommee, tuple(c.type for c in colonnes)
+    ordre = tuple(compilee.positiontup or ()) if compilee.positional else None
+    return _Forme(compilee.string, ordre, constantes, tuple(conversions), ligne, types, dialecte)
+
+
+class Directe:
+    """A Core statement to run on the driver; compiled at first use for each dialect."""
+
+    def __init__(self, instruction: Select[Any] | Insert | Update) -> None:
+        self.instruction = instruction
+        self._formes: dict[tuple[str, str, frozenset[str]], _Forme] = {}
+
+    def _forme(self, dialecte: Dialect, noms: frozenset[str]) -> _Forme:
+        cle = (dialecte.name, dialecte.driver, noms)
+        forme = self._formes.get(cle)
+        if forme is None:
+            forme = self._formes[cle] = _compiler(self.instruction, dialecte, noms)
+        return forme
+
+    def _executer(self, connexion: Connection, lot: Sequence[Parametres]) -> tuple[_Forme, Any]:
+        dialecte = connexion.dialect
+        forme = self._forme(dialecte, frozenset(lot[0]))
+        valeurs = [forme.valeurs(p) for p in lot]
+        curseur = connexion.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if len(valeurs) == 1:
+                curseur.execute(forme.sql, valeurs[0])
+            else:
+                curseur.executemany(forme.sql, valeurs)
+        except dialecte.loaded_dbapi.Error as erreur:
+            raise DBAPIError.instance(
+                forme.sql, valeurs, erreur, dialecte.loaded_dbapi.Error, dialect=dialecte
+            ) from erreur
+        return forme, curseur
+
+    def executer(self, connexion: Connection, parametres: Parametres) -> None:
+        self._executer(connexion, [parametres])
+
+    def executer_plusieurs(self, connexion: Connection, lot: Sequence[Parametres]) -> None:
+        if lot:
+            self._executer(connexion, lot)
+
+    def premiere(self, connexion: Connection, parametres: Parametres) -> Any | None:
+        """The first row, with attributes named after the columns; None if there is none."""
+        forme, curseur = self._executer(connexion, [parametres])
+        brute = curseur.fetchone()
+        return None if brute is None else forme.lignes(curseur, [brute])[0]
+
+    def toutes(self, connexion: Connection, parametres: Parametres) -> list[Any]:
+        forme, curseur = self._executer(connexion, [parametres])
+        return forme.lignes(curseur, curseur.fetchall())
+
+    def cle_inseree(self, connexion: Connection, parametres: Parametres) -> int:
+        """Runs an INSERT … RETURNING the new row's key, and gives that key."""
+        _forme, curseur = self._executer(connexion, [parametres])
+        return int(curseur.fetchone()[0])

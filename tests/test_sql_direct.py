@@ -1,0 +1,126 @@
+"""Statements run on the driver read and write what SQLAlchemy reads and writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from assistant import tour_sql
+from assistant.dossiers import Dossier
+from assistant.modeles import Conversation, Message, Personne
+from assistant.sql_direct import Directe
+from assistant.transfert import CLOS
+
+INSTANT = dt.datetime(2026, 3, 1, 9, 30, 15, 250000, tzinfo=dt.UTC)
+
+
+def test_ce_qui_est_ecrit_se_relit_comme_par_l_orm(moteur_sql: Engine):
+    with moteur_sql.begin() as connexion:
+        personne = tour_sql.personne_verrouillee(connexion, "sms", "+33600000001", INSTANT)
+        conversation = tour_sql.conversation_en_cours(connexion, personne.id, INSTANT)
+        conversation.attente_depuis = INSTANT
+        conversation.version = 3
+        tour_sql.sauver_conversation(connexion, conversation, INSTANT)
+    with Session(moteur_sql) as session:
+        ecrite = session.get(Conversation, conversation.id)
+        assert ecrite is not None
+        assert (ecrite.version, ecrite.personne_id) == (3, personne.id)
+        assert ecrite.attente_depuis is not None
+        assert ecrite.attente_depuis.replace(tzinfo=dt.UTC) == INSTANT
+        ecrite_par_l_orm = ecrite.attente_depuis
+    with moteur_sql.begin() as connexion:
+        relue = tour_sql.conversation_ouverte(connexion, personne.id)
+    assert relue is not None and relue.attente_depuis == ecrite_par_l_orm
+    assert relue.version == 3
+
+
+def test_les_constantes_de_l_instruction_comptent(moteur_sql: Engine):
+    """The latest conversation that is not closed: `!= 'clos'` and `LIMIT 1` are the
+    statement's own values, given to the driver with the caller's."""
+    with Session(moteur_sql) as session:
+        personne = Personne(canal="sms", adresse="+33600000002")
+        session.add(personne)
+        session.flush()
+        assert personne.id is not None
+        ouverte = Conversation(personne_id=personne.id)
+        session.add(ouverte)
+        session.flush()
+        session.add(Conversation(personne_id=personne.id, transfert=CLOS))
+        attendue, personne_id = ouverte.id, personne.id
+        session.commit()
+    with moteur_sql.begin() as connexion:
+        trouvee = tour_sql.conversation_ouverte(connexion, personne_id)
+    assert trouvee is not None and trouvee.id == attendue
+
+
+def test_les_montants_et_dates_d_un_dossier_comme_par_l_orm(moteur_sql: Engine):
+    with Session(moteur_sql) as session:
+        session.add(
+            Dossier(
+                numero="D-1",
+                aide="rsa",
+                statut="en_cours",
+                telephone="+33600000003",
+                date_naissance=dt.date(1970, 5, 4),
+                prochain_versement_montant=Decimal("646.52"),
+            )
+        )
+        session.commit()
+    with moteur_sql.begin() as connexion:
+        ligne = tour_sql.dossier_de_numero(connexion, "D-1")
+        vus = tour_sql.dossiers_du_telephone(connexion, "+33600000003")
+        absent = tour_sql.dossier_de_numero(connexion, "D-2")
+    assert absent is None
+    assert ligne.prochain_versement_montant == Decimal("646.52")
+    assert ligne.date_naissance == dt.date(1970, 5, 4)
+    assert [(v.numero, v.prochain_versement_montant) for v in vus] == [("D-1", Decimal("646.52"))]
+
+
+def test_une_erreur_du_pilote_sort_comme_celle_de_sqlalchemy(moteur_sql: Engine):
+    with moteur_sql.begin() as connexion:
+        personne = tour_sql.personne_verrouillee(connexion, "sms", "+33600000004", INSTANT)
+        conversation = tour_sql.conversation_en_cours(connexion, personne.id, INSTANT)
+    recu = {
+        "conversation_id": conversation.id,
+        "canal": "sms",
+        "sens": "entrant",
+        "horodatage": INSTANT,
+        "texte": "bonjour",
+        "id_externe": "SM-unique",
+    }
+    with moteur_sql.begin() as connexion:
+        tour_sql.enregistrer_messages(connexion, recu, [])
+    with pytest.raises(IntegrityError), moteur_sql.begin() as connexion:
+        tour_sql.enregistrer_messages(connexion, recu, [])
+    with Session(moteur_sql) as session:
+        assert len(session.exec(select(Message)).all()) == 1  # type: ignore[call-overload]
+
+
+def test_plusieurs_reponses_en_une_fois(moteur_sql: Engine):
+    with moteur_sql.begin() as connexion:
+        personne = tour_sql.personne_verrouillee(connexion, "sms", "+33600000005", INSTANT)
+        conversation = tour_sql.conversation_en_cours(connexion, personne.id, INSTANT)
+        commun = {"conversation_id": conversation.id, "canal": "sms", "horodatage": INSTANT}
+        sortants = [commun | {"sens": "sortant", "texte": t} for t in ("un", "deux", "trois")]
+        recu = tour_sql.enregistrer_messages(
+            connexion, commun | {"sens": "entrant", "texte": "?", "id_externe": "SM-5"}, sortants
+        )
+        deja = tour_sql.deja_recu(connexion, "sms", "SM-5")
+    assert deja is not None and deja.conversation_id == conversation.id
+    assert [r[0] for r in deja.reponses] == ["un", "deux", "trois"]
+    with Session(moteur_sql) as session:
+        reponses = session.exec(select(Message.reponse_a).where(Message.sens == "sortant"))
+        assert list(reponses) == [recu] * 3
+
+
+def test_une_valeur_par_defaut_calculee_doit_etre_fournie(moteur_sql: Engine):
+    """SQLAlchemy would compute `cree_le` in Python; the driver cannot: a clear error."""
+    instruction = Directe(insert(Personne.__table__))  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="cree_le"), moteur_sql.begin() as connexion:
+        instruction.executer(connexion, {"canal": "sms", "adresse": "+33600000006"})
