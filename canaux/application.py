@@ -17,6 +17,7 @@ from assistant.contenus import charger_catalogue
 from assistant.diffusion import Diffusion
 from assistant.modeles import maintenant_utc
 from assistant.moteur import Moteur
+from assistant.points_de_controle import PointsDeControle
 from assistant.secours import Secours
 from assistant.service import ServiceDialogue
 from canaux import console, simulateur, simulateur_appel, sms, supervision, telegram, voix
@@ -68,6 +69,7 @@ def creer_application(
             parametres.telegram_bot_token, moteur_sql, api_url=parametres.telegram_api_url
         )
     diffusion = Diffusion(moteur_sql)
+    points_de_controle = PointsDeControle(moteur_sql)
     expedition = Expedition(moteur_sql, envoi, horloge=horloge, reprise=service.reprendre_secours)
 
     @asynccontextmanager
@@ -77,7 +79,9 @@ def creer_application(
         if expedier_en_fond:
             expedition.start()
         diffusion.demarrer()
+        points_de_controle.demarrer()
         yield
+        points_de_controle.arreter()
         diffusion.arreter()
         expedition.arreter()
 
@@ -90,16 +94,17 @@ def creer_application(
         horloge=horloge,
         diffusion=diffusion,
     )
-    application.include_router(supervision.routeur)
-    application.include_router(simulateur.routeur)
-    application.include_router(simulateur_appel.routeur)
-    application.include_router(console.routeur)
+    # Routes are matched in order: the channels' webhooks, the busiest, come first.
     if "sms" in parametres.canaux_actifs:
         application.include_router(sms.routeur)
     if "telegram" in parametres.canaux_actifs:
         application.include_router(telegram.routeur)
     if "voix" in parametres.canaux_actifs:
         application.include_router(voix.routeur)
+    application.include_router(supervision.routeur)
+    application.include_router(simulateur.routeur)
+    application.include_router(simulateur_appel.routeur)
+    application.include_router(console.routeur)
 
     @application.get("/", include_in_schema=False)
     def accueil() -> RedirectResponse:

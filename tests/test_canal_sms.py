@@ -166,3 +166,19 @@ def test_une_base_en_panne_donne_des_excuses_en_twiml(client: TestClient, monkey
     monkeypatch.setattr(client.app.state.relais.service, "_tour", panne)
     textes = messages_twiml(poster_signe(client, CHEMIN, sms("bonjour")))
     assert "Réessayez dans quelques minutes" in textes[0].replace("Reessayez", "Réessayez")
+
+
+@pytest.mark.parametrize(
+    "textes",
+    [(), ("Bonjour",), ("a & b < c > d \"q\" 's' é € 😀\nligne", "deux"), ("]]>", "&amp;")],
+)
+def test_le_twiml_est_celui_du_constructeur_de_twilio(textes: tuple[str, ...]):
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    from assistant.service import Sortie
+    from canaux.sms import twiml
+
+    attendu = MessagingResponse()
+    for texte in textes:
+        attendu.message(texte)
+    assert twiml(tuple(Sortie(t) for t in textes)).body.decode() == str(attendu)
