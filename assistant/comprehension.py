@@ -198,7 +198,9 @@ class Comprehenseur:
         entites = Entites(trouvees.numero_dossier, trouvees.date_naissance)
 
         # The words as written too: a correction must never hide distress.
-        detresse = self._detresse.detecter(mots) or self._detresse.detecter(normal.tokens)
+        detresse = self._detresse.detecter(mots) or (
+            mots != normal.tokens and self._detresse.detecter(normal.tokens)
+        )
         if detresse:
             return Comprehension("urgence", None, 0.9, entites, (), detresse.situation)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 GSM7 = "GSM-7"
 UCS2 = "UCS-2"
@@ -194,11 +195,16 @@ class SMSPrepare:
     segments: int
 
 
-def preparer_sms(texte: str, max_segments: int = 3) -> list[SMSPrepare]:
-    """Transliterate, tidy (CRLF to LF, no trailing spaces on a line) and split `texte`."""
+@lru_cache(maxsize=2048)
+def preparer_sms(texte: str, max_segments: int = 3) -> tuple[SMSPrepare, ...]:
+    """Transliterate, tidy (CRLF to LF, no trailing spaces on a line) and split `texte`.
+
+    Remembered: most replies are the same few hundred texts, and preparing one costs
+    more than storing the turn (benchmarks/charge_http.py).
+    """
     texte = vers_gsm7(texte.replace("\r\n", "\n"))
     texte = "\n".join(ligne.rstrip(" ") for ligne in texte.split("\n"))
-    return [
+    return tuple(
         SMSPrepare(morceau, encodage(morceau), nombre_segments(morceau))
         for morceau in decouper(texte, max_segments)
-    ]
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound
@@ -111,6 +112,8 @@ class Rendeur:
             chiffres_lents=chiffres_lents,
         )
         self._cache: dict[tuple[str, str], Template] = {}
+        self._blocs_fixes: dict[tuple[str, str, str | None], str] = {}
+        self._choix_rendus = lru_cache(maxsize=1024)(self._rendre_choix)
 
     def gabarit(self, famille: str, nature: str) -> Template:
         cle = (famille, nature)
@@ -124,6 +127,17 @@ class Rendeur:
         return self._cache[cle]
 
     def rendre_bloc(self, bloc: Bloc, famille: str) -> str:
+        if bloc.donnees:
+            return self._rendre_bloc(bloc, famille)
+        # Without data of its own a block always reads the same: an aid's explanation,
+        # the menu... Remembered per family, nature and aid, which the content bounds.
+        cle = (famille, bloc.nature, bloc.aide)
+        texte = self._blocs_fixes.get(cle)
+        if texte is None:
+            texte = self._blocs_fixes[cle] = self._rendre_bloc(bloc, famille)
+        return texte
+
+    def _rendre_bloc(self, bloc: Bloc, famille: str) -> str:
         contexte: dict[str, Any] = {
             "phrases": self.catalogue.phrases,
             "statuts": self.catalogue.statuts,
@@ -136,6 +150,9 @@ class Rendeur:
     def rendre_choix(self, choix: tuple[Choix, ...], famille: str) -> str:
         if not choix:
             return ""
+        return self._choix_rendus(choix, famille)
+
+    def _rendre_choix(self, choix: tuple[Choix, ...], famille: str) -> str:
         return self.gabarit(famille, "choix").render(choix=choix).strip()
 
     def rendre(self, reponse: Reponse, famille: str, choix_en_texte: bool = True) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -35,8 +36,13 @@ def _metropole(texte: str) -> str | None:
     return e164 if _est_fiction(e164) or phonenumbers.is_valid_number(numero) else None
 
 
+@lru_cache(maxsize=4096)
 def normaliser_telephone(texte: str) -> str | None:
-    """The number in E.164 ("+33639980001"), or None when it is not a valid number."""
+    """The number in E.164 ("+33639980001"), or None when it is not a valid number.
+
+    Remembered for the last numbers seen: every message of a conversation comes from the
+    same one, and checking it costs 0.1 ms (benchmarks/charge_http.py).
+    """
     if e164 := _metropole(texte):
         return e164
     for region in REGIONS:

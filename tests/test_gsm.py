@@ -201,7 +201,7 @@ def test_decouper_refuse_zero_segment():
     ],
 )
 def test_preparer_sms(texte, attendu):
-    assert preparer_sms(texte) == attendu
+    assert preparer_sms(texte) == tuple(attendu)
 
 
 def test_preparer_sms_long_texte_translittere():

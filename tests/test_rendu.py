@@ -52,3 +52,26 @@ def test_urgence_a_la_voix_repete_le_numero(catalogue: Catalogue):
 
 def test_tous_les_contenus_se_rendent_sans_probleme(catalogue: Catalogue):
     assert verifier_rendus(catalogue) == []
+
+
+def test_un_bloc_sans_donnees_se_rend_une_fois_par_famille_et_par_aide(catalogue: Catalogue):
+    rendeur = Rendeur(catalogue)
+    rendus: list[str] = []
+    original = rendeur._rendre_bloc
+    rendeur._rendre_bloc = lambda bloc, famille: (
+        rendus.append(bloc.nature)
+        or original(  # type: ignore[method-assign]
+            bloc, famille
+        )
+    )
+    rsa, aah = Bloc("montant", aide="rsa"), Bloc("montant", aide="aah")
+    premier = rendeur.rendre_bloc(rsa, "sms")
+    assert rendeur.rendre_bloc(rsa, "sms") == premier and len(rendus) == 1
+    assert rendeur.rendre_bloc(aah, "sms") != premier
+    assert rendeur.rendre_bloc(rsa, "voix") != premier and len(rendus) == 3
+    # A block with data of its own is rendered every time, with its data.
+    urgences = catalogue.urgences
+    for numero in ("115", "3919"):
+        donnees = {"situation": None, "numeros": [urgences.numeros[numero]]}
+        assert numero in rendeur.rendre_bloc(Bloc("urgence", donnees=donnees), "sms")
+    assert len(rendus) == 5
