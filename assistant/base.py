@@ -17,10 +17,12 @@ from sqlmodel import create_engine
 
 # Importing the modules registers their tables with SQLModel.metadata.
 from assistant import appels, audit, boite_envoi, conseillers, console_modeles, dossiers, modeles  # noqa: F401
+from assistant.points_de_controle import SEUIL_PAGES
 
 URL_PAR_DEFAUT = "sqlite:///relais.db"
 ATTENTE_SQLITE = 30.0  # seconds a transaction may wait for the write lock
 _TOUR_PRIS = "relais_tour_sqlite"
+_ATTENTE = "relais_attente_sqlite"  # the busy timeout the connection is set to
 _SANS_ATTENTE: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "relais_sqlite_sans_attente", default=False
 )
@@ -120,6 +122,7 @@ def _transactions_sqlite_exclusives(moteur: Engine) -> None:
         # of the process loses nothing, a power cut may lose the last turns, never the
         # consistency of the file. FULL cost one fsync (several ms) inside the write lock.
         curseur.execute("PRAGMA synchronous=NORMAL")
+        curseur.execute(f"PRAGMA wal_autocheckpoint={SEUIL_PAGES}")  # see points_de_controle
         curseur.close()
 
     @event.listens_for(moteur, "begin")
@@ -130,26 +133,32 @@ def _transactions_sqlite_exclusives(moteur: Engine) -> None:
         if not connexion.info.get(_TOUR_PRIS):
             # Past the wait, go on anyway: SQLite's own timeout then decides, as before.
             connexion.info[_TOUR_PRIS] = file.prendre(ATTENTE_SQLITE)
-        connexion.exec_driver_sql("BEGIN IMMEDIATE")
+        _attendre_au_plus(connexion, ATTENTE_SQLITE).execute("BEGIN IMMEDIATE")
 
     def _debut_sans_attendre(connexion: Any) -> None:
         if not connexion.info.get(_TOUR_PRIS):
             if not file.prendre(0):
                 raise VerrouOccupe
             connexion.info[_TOUR_PRIS] = True
-        brute = connexion.connection.dbapi_connection
-        brute.execute("PRAGMA busy_timeout = 0")
         try:
-            brute.execute("BEGIN IMMEDIATE")
+            _attendre_au_plus(connexion, 0).execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as erreur:
             raise VerrouOccupe from erreur  # another process writes
-        finally:
-            brute.execute(f"PRAGMA busy_timeout = {int(ATTENTE_SQLITE * 1000)}")
 
     @event.listens_for(moteur, "checkin")
     def _retour(_connexion: Any, enregistrement: Any) -> None:
         if enregistrement.info.pop(_TOUR_PRIS, False):
             file.rendre()
+
+
+def _attendre_au_plus(connexion: Any, secondes: float) -> sqlite3.Connection:
+    """The driver's connection, set to wait `secondes` for another process's write lock
+    (a PRAGMA only when that changes: most turns in a row are of the same kind)."""
+    brute: sqlite3.Connection = connexion.connection.dbapi_connection
+    if connexion.info.get(_ATTENTE, ATTENTE_SQLITE) != secondes:
+        brute.execute(f"PRAGMA busy_timeout = {int(secondes * 1000)}")
+        connexion.info[_ATTENTE] = secondes
+    return brute
 
 
 def preparer_schema(moteur: Engine) -> None:
