@@ -108,7 +108,6 @@ class Diffusion:
         # The engine's own connection arguments: a URL rendered again would lose what
         # libpq reads differently (a space in `options` comes back as "+").
         _args, parametres = self.moteur_sql.dialect.create_connect_args(self.moteur_sql.url)
-        parametres = {k: v for k, v in parametres.items() if k != "context"} | {"autocommit": True}
         while not self._arret.is_set():
             try:
                 with psycopg.connect(**(parametres | {"autocommit": True})) as connexion:

@@ -34,8 +34,8 @@ def adresse_et_canal(expediteur: str) -> tuple[str, str]:
 
 def twiml(sorties: tuple[Sortie, ...]) -> Response:
     """The replies as TwiML, byte for byte what twilio's `MessagingResponse` writes (tested
-    against it). Written directly: its XML tree cost 0.15 ms a reply, more than storing
-    the turn (benchmarks/charge_http.py)."""
+    against it). Written directly: its XML tree cost 0.15 ms a reply, a tenth of the
+    whole turn (benchmarks/charge_http.py)."""
     if not sorties:
         return Response(_ENTETE + "<Response />", media_type=TWIML)
     messages = "".join(f"<Message>{escape(sortie.texte)}</Message>" for sortie in sorties)
