@@ -110,7 +110,7 @@ class Diffusion:
         _args, parametres = self.moteur_sql.dialect.create_connect_args(self.moteur_sql.url)
         while not self._arret.is_set():
             try:
-                with psycopg.connect(**(parametres | {"autocommit": True})) as connexion:
+                with psycopg.connect(**{**parametres, "autocommit": True}) as connexion:
                     connexion.execute(f"LISTEN {CANAL_PG}")
                     self.ecoute.set()
                     while not self._arret.is_set():
