@@ -45,3 +45,19 @@ def moteur_de_test(genre: str, chemin_sqlite: str | None = None) -> Iterator[Eng
     preparer_schema(moteur)
     yield moteur
     moteur.dispose()
+
+
+def supprimer_schema_postgres() -> None:
+    """At the end of the run: the server is shared, a run leaves nothing behind."""
+    url = url_postgres()
+    if url is None:
+        return
+    administration = creer_moteur_sql(url)
+    try:
+        with administration.begin() as connexion:
+            connexion.execute(text("SET LOCAL lock_timeout = '5s'"))
+            connexion.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA_PG} CASCADE"))
+    except Exception as erreur:  # a connection left open by a test: the next run empties it
+        print(f"schéma {SCHEMA_PG} laissé en place : {type(erreur).__name__}")
+    finally:
+        administration.dispose()

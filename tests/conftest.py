@@ -10,6 +10,14 @@ from assistant.contenus import Catalogue, charger_catalogue
 from tests.bases import moteur_de_test
 
 
+@pytest.fixture(scope="session", autouse=True)
+def schema_postgres_supprime_a_la_fin() -> Iterator[None]:
+    yield
+    from tests.bases import supprimer_schema_postgres
+
+    supprimer_schema_postgres()
+
+
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return charger_catalogue()
