@@ -114,16 +114,15 @@ async def principal(args: argparse.Namespace) -> None:
     print(f"nu : {nu * 1000:.3f} ms CPU par requête")
     mesures = []
     profil = cProfile.Profile()
-    for rang, requetes in enumerate(tours, 1):
-        dernier = rang == len(tours)
-        if dernier and args.profil:
-            profil.enable()
-        cout, statuts = await passer(relais, requetes)
-        profil.disable()
-        mesures.append(cout)
-        print(
-            f"Relais, tour {rang} : {cout * 1000:.3f} ms CPU par requête, statuts {dict(statuts)}"
-        )
+    # Its threads run as in the server: SQLite checkpoints, PostgreSQL LISTEN (CPU counted).
+    async with relais.router.lifespan_context(relais):
+        for rang, requetes in enumerate(tours, 1):
+            if rang == len(tours) and args.profil:
+                profil.enable()
+            cout, statuts = await passer(relais, requetes)
+            profil.disable()
+            mesures.append(cout)
+            print(f"Relais, tour {rang} : {cout * 1000:.3f} ms CPU par requête, {dict(statuts)}")
     relais.state.relais.moteur_sql.dispose()
     if args.postgres:
         from sqlalchemy import text
