@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
@@ -178,16 +179,7 @@ class ServiceDialogue:
             commun = {"conversation_id": conversation.id, "canal": entrant.canal}
             tour_sql.enregistrer_messages(
                 connexion,
-                commun
-                | {
-                    "sens": "entrant",
-                    "horodatage": maintenant,
-                    "texte": entrant.texte,
-                    "id_externe": entrant.id_externe,
-                    "intention": reponse.intention,
-                    "aide": reponse.aide,
-                    "confiance": round(reponse.confiance, 3),
-                },
+                _message_recu(commun, maintenant, entrant.texte, entrant.id_externe, reponse),
                 [
                     commun
                     | {
@@ -287,21 +279,9 @@ class ServiceDialogue:
                 self._appliquer_actions(
                     Reponse((), actions=transferts), personne, conversation, maintenant
                 )
-            tour_sql.enregistrer_messages(
-                connexion,
-                {
-                    "conversation_id": conversation.id,
-                    "canal": garde.canal,
-                    "sens": "entrant",
-                    "horodatage": maintenant,
-                    "texte": garde.texte,
-                    "id_externe": garde.id_externe,
-                    "intention": reponse.intention,
-                    "aide": reponse.aide,
-                    "confiance": round(reponse.confiance, 3),
-                },
-                [],
-            )
+            commun = {"conversation_id": conversation.id, "canal": garde.canal}
+            recu = _message_recu(commun, maintenant, garde.texte, garde.id_externe, reponse)
+            tour_sql.enregistrer_messages(connexion, recu, [])
             conversation.version += 1
             tour_sql.sauver_conversation(connexion, conversation, self.horloge())
             signaler(connexion, conversation.id)
@@ -430,3 +410,22 @@ class ServiceDialogue:
                     )
                     reponse = replace(reponse, blocs=(*reponse.blocs, quand))
         return reponse
+
+
+def _message_recu(
+    commun: dict[str, Any],
+    maintenant: dt.datetime,
+    texte: str,
+    id_externe: str | None,
+    compris: Reponse,
+) -> dict[str, Any]:
+    """The row of an incoming message, with what was understood of it."""
+    return commun | {
+        "sens": "entrant",
+        "horodatage": maintenant,
+        "texte": texte,
+        "id_externe": id_externe,
+        "intention": compris.intention,
+        "aide": compris.aide,
+        "confiance": round(compris.confiance, 3),
+    }
