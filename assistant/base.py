@@ -62,7 +62,10 @@ def creer_moteur_sql(url: str = URL_PAR_DEFAUT) -> Engine:
     else:
         # One connection per thread that may run a transaction (the web server's thread pool
         # has 40): a thread short of a connection would wait in the pool's unordered queue.
-        options |= {"pool_size": 20, "max_overflow": 40}
+        # The last connection returned is handed out first: SQLite empties a connection's
+        # page cache when another one wrote since, so turns that went round the connections
+        # reread every page (0.3 ms a turn, benchmarks/cout_webhook.py).
+        options |= {"pool_size": 20, "max_overflow": 40, "pool_use_lifo": True}
     moteur = create_engine(url, **options)
     _transactions_sqlite_exclusives(moteur)
     return moteur

@@ -135,7 +135,7 @@ async def principal(args: argparse.Namespace) -> None:
     print(f"Relais (meilleur tour) : {meilleur * 1000:.3f} ms, {meilleur / nu:.1f} × le nu")
     if args.profil:
         print("\n(profil du dernier tour : le profileur ralentit tout, comparer les parts)")
-        pstats.Stats(profil).sort_stats("tottime").print_stats(args.lignes)
+        pstats.Stats(profil).sort_stats(args.tri).print_stats(args.lignes)
 
 
 def main() -> None:
@@ -144,6 +144,7 @@ def main() -> None:
     analyseur.add_argument("--tours", type=int, default=3)
     analyseur.add_argument("--postgres", default=None, help="URL PostgreSQL (sinon SQLite)")
     analyseur.add_argument("--profil", action="store_true")
+    analyseur.add_argument("--tri", default="tottime", help="tottime ou cumulative")
     analyseur.add_argument("--lignes", type=int, default=40)
     args = analyseur.parse_args()
     logging.disable(logging.INFO)

@@ -69,3 +69,18 @@ def test_rien_a_faire_sur_une_base_en_memoire():
     time.sleep(0.05)
     points.arreter()
     assert points.faits == 0
+
+
+def test_une_transaction_reprend_la_derniere_connexion_rendue(tmp_path: Path):
+    """SQLite empties a connection's page cache when another one wrote since its last
+    transaction: handing the connections round in turn made every turn reread its pages."""
+    moteur = creer_moteur_sql(f"sqlite:///{tmp_path / 'relais.db'}")
+    preparer_schema(moteur)
+    with moteur.connect() as a, moteur.connect() as b:  # two connections in the pool
+        connexions = (a.connection.driver_connection, b.connection.driver_connection)
+    vues = []
+    for _ in range(4):
+        with moteur.begin() as connexion:
+            vues.append(connexion.connection.driver_connection)
+    assert vues[0] in connexions
+    assert all(vue is vues[0] for vue in vues)
