@@ -45,7 +45,8 @@ def normaliser_telephone(texte: str) -> str | None:
     """
     if e164 := _metropole(texte):
         return e164
-    for region in REGIONS:
+    # A number written with its country code reads the same whatever the region: one try.
+    for region in REGIONS[:1] if texte.lstrip().startswith("+") else REGIONS:
         try:
             numero = phonenumbers.parse(texte, region)
         except NumberParseException:

@@ -105,7 +105,7 @@ async def principal(args: argparse.Namespace) -> None:
 
     tours = []
     for graine in range(1, args.tours + 1):
-        convs = list(conversations(args.requetes // 4 + 1, graine=graine, prefixe=f"+337{graine}"))
+        convs = list(conversations(args.requetes // 4 + 1, graine=graine, prefixe=f"+336{graine}"))
         tours.append([requete_asgi(e.octets) for e in entrelaces(convs)[: args.requetes]])
     relais = creer_application(expedier_en_fond=False)
 
