@@ -78,10 +78,11 @@ class Sortie:
 
 @dataclass(frozen=True)
 class Tour:
-    conversation_id: int
+    conversation_id: int | None  # None only for a turn that failed (`en_panne`)
     reponse: Reponse | None
     sorties: tuple[Sortie, ...]
     rejoue: bool = False
+    en_panne: bool = False
 
 
 class ServiceDialogue:
@@ -126,6 +127,16 @@ class ServiceDialogue:
                     return self.traiter(entrant)
             except VerrouOccupe:
                 return await boucle.run_in_executor(self._fils, self.traiter, entrant)
+
+    async def traiter_ou_s_excuser(self, entrant: Entrant) -> Tour:
+        """`traiter_hors_boucle` for a channel that must answer whatever happens: a turn
+        that fails is logged and answered with `reponse_en_panne`, marked `en_panne`."""
+        try:
+            return await self.traiter_hors_boucle(entrant)
+        except Exception as erreur:
+            journal.exception("tour en echec (canal=%s)", entrant.canal)
+            reponse = self.reponse_en_panne(entrant, erreur)
+            return Tour(None, reponse, self.rendre(reponse, entrant.canal), en_panne=True)
 
     def _ordre_des_tours(self) -> asyncio.Lock:
         """A lock of the running loop (tests run several loops, one after the other)."""

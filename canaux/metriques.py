@@ -35,6 +35,9 @@ class Metriques:
         )
 
     def compter_tour(self, canal: str, tour: Tour, duree: float) -> None:
+        if tour.en_panne:
+            self.erreurs.labels(canal).inc()
+            return
         if tour.rejoue:
             self.rejeux.labels(canal).inc()
             return

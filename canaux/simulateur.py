@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +15,6 @@ from assistant.service import Entrant
 from assistant.telephones import normaliser_telephone
 from canaux.contexte import Contexte, contexte
 
-journal = logging.getLogger("relais.simulateur")
 routeur = APIRouter()
 pages = Jinja2Templates(directory=Path(__file__).parent / "pages")
 NUMERO_PAR_DEFAUT = "06 39 98 01 01"
@@ -40,10 +38,6 @@ async def envoyer(
     if adresse is None:
         return JSONResponse({"erreur": "Ce numéro de téléphone n'est pas valide."}, 422)
     entrant = Entrant("sms", adresse, message.texte, id_externe=f"SIM{uuid.uuid4().hex}")
-    try:
-        sorties = (await ctx.service.traiter_hors_boucle(entrant)).sorties
-    except Exception as erreur:
-        journal.exception("tour du simulateur en echec")
-        sorties = ctx.service.rendre(ctx.service.reponse_en_panne(entrant, erreur), "sms")
+    sorties = (await ctx.service.traiter_ou_s_excuser(entrant)).sorties
     reponses = [{"texte": s.texte, "encodage": s.encodage, "segments": s.segments} for s in sorties]
     return JSONResponse({"reponses": reponses})

@@ -64,13 +64,8 @@ async def recevoir(request: Request) -> Response:
         pieces_jointes=pieces_jointes,
     )
     debut = time.perf_counter()
-    try:
-        tour = await ctx.service.traiter_hors_boucle(entrant)
-    except Exception as erreur:
-        # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
-        journal.exception("tour SMS en échec (canal=%s)", canal)
-        ctx.metriques.erreurs.labels("sms").inc()
-        return twiml(ctx.service.rendre(ctx.service.reponse_en_panne(entrant, erreur), canal))
+    # Twilio must get TwiML whatever happens: the person reads an apology, not silence.
+    tour = await ctx.service.traiter_ou_s_excuser(entrant)
     ctx.metriques.compter_tour(canal, tour, time.perf_counter() - debut)
     return twiml(tour.sorties)
 

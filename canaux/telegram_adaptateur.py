@@ -252,17 +252,15 @@ class AdaptateurTelegram:
 
     async def _tour(self, entrant: Entrant, demander_contact: bool = True) -> None:
         debut = time.perf_counter()
-        try:
-            tour = await self.service.traiter_hors_boucle(entrant)
-        except Exception as erreur:
-            journal.exception("tour Telegram en echec")
-            self._compter_erreur()
-            excuses = self.composer(self.service.reponse_en_panne(entrant, erreur))
-            await self._envoyer(entrant.adresse, [Sortant(s.texte, repli="") for s in excuses])
-            return
+        tour = await self.service.traiter_ou_s_excuser(entrant)
         if self.metriques is not None:
             self.metriques.compter_tour(CANAL, tour, time.perf_counter() - debut)
         if tour.rejoue or tour.reponse is None:
+            return
+        if tour.en_panne:
+            # Without buttons, and without asking for a contact: the base may be down.
+            excuses = self.composer(tour.reponse)
+            await self._envoyer(entrant.adresse, [Sortant(s.texte, repli="") for s in excuses])
             return
         sortants = self.composer(tour.reponse)
         if demander_contact and doit_demander_contact(tour.reponse):

@@ -157,15 +157,24 @@ def test_un_champ_manquant_donne_400(client: TestClient, manquant: str):
     assert stockes(client) == []
 
 
-def test_une_base_en_panne_donne_des_excuses_en_twiml(client: TestClient, monkeypatch):
+def test_une_base_en_panne_donne_des_excuses_en_twiml(
+    client: TestClient, monkeypatch, caplog: pytest.LogCaptureFixture
+):
     from sqlalchemy.exc import OperationalError
 
     def panne(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connexion refusée"))
 
     monkeypatch.setattr(client.app.state.relais.service, "_tour", panne)
-    textes = messages_twiml(poster_signe(client, CHEMIN, sms("bonjour")))
+    with caplog.at_level("ERROR", logger="relais.service"):
+        textes = messages_twiml(poster_signe(client, CHEMIN, sms("bonjour tout le monde")))
     assert "Réessayez dans quelques minutes" in textes[0].replace("Reessayez", "Réessayez")
+    # The operator reads which channel failed, never the message.
+    assert "tour en echec (canal=sms)" in caplog.text
+    assert "tout le monde" not in caplog.text
+    metriques = client.get("/metriques").text
+    assert 'relais_erreurs_total{lieu="sms"} 1.0' in metriques
+    assert 'relais_messages_total{canal="sms",sens="entrant"}' not in metriques
 
 
 @pytest.mark.parametrize(
