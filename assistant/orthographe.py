@@ -1,10 +1,10 @@
 """Puts misspelt words back on the vocabulary the understanding knows.
 
 Only a word that is not a known French word is corrected, in this order: an elision
-glued to a known word ("lapl" -> "l apl"), a pronoun glued to one ("jtrouve" -> "je
-trouve"), a word that sounds the same ("alocassion" -> "allocation"), then the closest
-word with the same first letter within one or two edits ("activiter" -> "activite"),
-found by rapidfuzz. Names of people and places, which the caller points out, are kept.
+glued to a known word ("lapl" -> "l apl", "lacte" -> "l acte"), a pronoun glued to one
+("jtrouve" -> "je trouve"), a word that sounds the same ("alocassion" -> "allocation"),
+then the closest word with the same first letter within one or two edits ("activiter" ->
+"activite"), found by rapidfuzz. Names of people and places, which the caller points out, are kept.
 """
 
 from __future__ import annotations
@@ -94,6 +94,12 @@ class Correcteur:
         for elision in _ELISIONS:
             reste = mot[len(elision) :]
             if mot.startswith(elision) and len(reste) >= 3 and reste in self._cibles:
+                return (elision, reste)
+        # "lacte", "daffiche": an elision glued to any known word, which French elides only
+        # before a vowel or a mute h.
+        for elision in _ELISIONS_COLLEES:
+            reste = mot[len(elision) :]
+            if mot.startswith(elision) and reste[:1] in _VOYELLES and reste in self._connus:
                 return (elision, reste)
         # "jtrouve", "jcomprend": a pronoun glued to a known word that starts with a
         # consonant, as typed fast.

@@ -14,6 +14,9 @@ MAISON = Path(__file__).parent / "donnees" / "nlu-maison.jsonl"
 # kind (older people, newcomers, students, parents, disabled people), SMS spellings,
 # voice transcripts, follow-ups that rely on the conversation, traps. Not from a dev file.
 MAISON_2 = Path(__file__).parent / "donnees" / "nlu-maison-2.jsonl"
+# Written blind by someone who had read only the taxonomy and DOMAINE.md, never the lexicon:
+# 300 messages. Before any change made for it: intent 85.7 %, aid 96.0 %, urgence recall 90 %.
+MAISON_3 = Path(__file__).parent / "donnees" / "nlu-maison-3.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -282,6 +285,15 @@ def test_objectif_sur_nos_propres_messages(comprehenseur: Comprehenseur) -> None
     assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
 
 
+def test_objectifs_sur_notre_troisieme_jeu(comprehenseur: Comprehenseur) -> None:
+    resultat = evaluer(_lire(MAISON_3), comprehenseur)
+    assert resultat["total"] == 300
+    assert resultat["intention"] >= 0.95, resultat["erreurs"]
+    assert resultat["aide"] >= 0.95, resultat["erreurs"]
+    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+    assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
+
+
 def test_objectifs_sur_notre_second_jeu(comprehenseur: Comprehenseur) -> None:
     resultat = evaluer(_lire(MAISON_2), comprehenseur)
     assert resultat["total"] >= 100
@@ -378,6 +390,42 @@ CAS_DIFFICILES = [
     ("j'ai plus de domicile, comment recevoir mon courrier", "demarche", "domiciliation"),
     ("je vis à Marseille et je suis au rsa, j'ai droit a la css ?", "eligibilite", "css"),
     ("le 115 c'est gratuit ?", "info_aide", None),
+    # "quand" that sets a condition, not a date.
+    ("c'est combien l'aah quand on est seul", "montant", "aah"),
+    ("l'apl quand on est étudiant c'est combien", "montant", "aide_logement"),
+    # "ou" that joins two things ("or"), and "où" after a verb of the procedure.
+    ("le fsl c'est une aide ou un crédit ?", "info_aide", "fsl"),
+    ("on envoie le formulaire de la css ou", "demarche", "css"),
+    ("la déclaration de ressources du rsa je la dépose ou", "demarche", "rsa"),
+    ("pour l'aeeh je renvoie le dossier à qui", "demarche", "aeeh"),
+    # Income given, or "or not": a question of right, not of amount.
+    ("je gagne 1100e par mois, j'ai droit à la prime d'activité", "eligibilite", "prime_activite"),
+    ("avec 2 enfants on touche l'ars ou pas", "eligibilite", "ars"),
+    ("un taux d'incapacité de 60 ça suffit pour la pch ?", "eligibilite", "pch"),
+    ("puis je obtenir l'aspa si je vis à l'étranger", "eligibilite", "aspa"),
+    # Documents named, or to be proved.
+    ("pour la css faut il fournir l'avis fiscal ?", "pieces", "css"),
+    ("paje il faut l'acte de naissance et quoi d'autre", "pieces", "paje"),
+    # Comparing, what an aid is for.
+    ("l'ass ça ressemble au rsa ?", "info_aide", "ass"),
+    ("l'aeeh ça sert à payer quoi", "info_aide", "aeeh"),
+    # The procedure: deadline, website, going through someone.
+    ("bourse crous jusqu'à quand on peut demander", "demarche", "bourse_etudiant"),
+    ("la prime d'activité c'est sur quel site", "demarche", "prime_activite"),
+    # An application already made, a payment that is stuck.
+    ("l'apa que j'ai demandée en mai, c'est accepté ?", "statut_dossier", "apa"),
+    ("la prime dact est pas tombée ce mois, ça bloque où", "statut_dossier", "prime_activite"),
+    ("les allocs ont pas été versées", "statut_dossier", "allocations_familiales"),
+    # What one could claim, what one is missing.
+    ("je vis seul au smic, je pourrais demander quoi comme aides", "orientation", None),
+    ("on s'en sort pas avec 2 salaires, y a rien pour nous ?", "orientation", None),
+    # The service itself, leaving it, and questions about anything else.
+    ("quels services vous proposez", "menu", None),
+    ("que peut on vous demander", "menu", None),
+    ("retirez moi de votre liste svp", "stop", None),
+    ("c'est quoi la capitale du canada", "hors_sujet", None),
+    # The former name of the prime d'activité.
+    ("le rsa activité ça existe encore ?", "info_aide", "prime_activite"),
 ]
 
 
@@ -400,6 +448,13 @@ def test_cas_difficiles(
         ("mon mari me frappe devant les enfants", "violence"),
         ("le voisin tape son gosse tous les soirs", "enfant"),
         ("je suis à la rue, ça fait une semaine", "abri"),
+        # A child who writes: their age, "maman", school.
+        ("le mari de ma mère me tripote, j'ai 12 ans", "enfant"),
+        ("un monsieur me touche à la sortie de l'école, j'ai 9 ans", "enfant"),
+        ("l'ami de papa me touche quand je suis seule", "enfant"),
+        ("il me touche alors que je veux pas", "violence"),
+        ("si je disparaissais ce serait plus simple pour tout le monde", "suicide"),
+        ("personne ne me regrettera de toute façon", "suicide"),
     ],
 )
 def test_situation_selon_le_contexte(
@@ -418,6 +473,13 @@ def test_situation_selon_le_contexte(
         "je vais me faire couper l'électricité, je peux avoir le chèque énergie ?",
         "mon proprio veut me mettre dehors",
         "je dors chez ma mère en attendant un logement",
+        # A danger that is dated and over.
+        "il y a 5 ans j'ai fui un mari violent, aujourd'hui je cherche un logement, l'apl ?",
+        "on était à la rue l'an dernier, maintenant on a un appart, on a droit à quoi ?",
+        "sdf l'hiver passé, aujourd'hui en foyer : la domiciliation c'est encore utile ?",
+        # Words a spelling correction must not turn into distress.
+        "l'aide ménagère c'est payé par l'apa ?",
+        "ça me touche beaucoup merci pour votre aide",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:

@@ -104,6 +104,14 @@ def test_pronom_colle_a_un_mot_connu(correcteur: Correcteur) -> None:
     assert correcteur.corriger(("jtrouve", "du", "travail")) == ("je", "trouve", "du", "travail")
 
 
+def test_une_elision_collee_a_un_mot_connu_qui_commence_par_une_voyelle(
+    correcteur: Correcteur,
+) -> None:
+    assert correcteur.corriger(("letrangere",)) == ("l", "etrangere")
+    # No elision before a consonant: "dtrouve" is not "d trouve".
+    assert correcteur.corriger(("dtrouve",)) == ("dtrouve",)
+
+
 def test_un_mot_courant_n_est_pas_corrige_en_detresse(correcteur: Correcteur) -> None:
     assert correcteur.corriger(("etrangere",)) == ("etrangere",)
 
