@@ -17,6 +17,10 @@ MAISON_2 = Path(__file__).parent / "donnees" / "nlu-maison-2.jsonl"
 # Written blind by someone who had read only the taxonomy and DOMAINE.md, never the lexicon:
 # 300 messages. Before any change made for it: intent 85.7 %, aid 96.0 %, urgence recall 90 %.
 MAISON_3 = Path(__file__).parent / "donnees" / "nlu-maison-3.jsonl"
+# Also blind, other voices: older people's voice transcripts, newcomers writing little French
+# or English, hurried texters; 200 messages. Before any change made for it (and after those
+# made for the third set): intent 77.5 %, aid 95.0 %, urgence recall 78.6 %, precision 84.6 %.
+MAISON_4 = Path(__file__).parent / "donnees" / "nlu-maison-4.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -294,6 +298,15 @@ def test_objectifs_sur_notre_troisieme_jeu(comprehenseur: Comprehenseur) -> None
     assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
 
 
+def test_objectifs_sur_notre_quatrieme_jeu(comprehenseur: Comprehenseur) -> None:
+    resultat = evaluer(_lire(MAISON_4), comprehenseur)
+    assert resultat["total"] == 200
+    assert resultat["intention"] >= 0.90, resultat["erreurs"]
+    assert resultat["aide"] >= 0.95, resultat["erreurs"]
+    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+    assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
+
+
 def test_objectifs_sur_notre_second_jeu(comprehenseur: Comprehenseur) -> None:
     resultat = evaluer(_lire(MAISON_2), comprehenseur)
     assert resultat["total"] >= 100
@@ -424,6 +437,20 @@ CAS_DIFFICILES = [
     ("que peut on vous demander", "menu", None),
     ("retirez moi de votre liste svp", "stop", None),
     ("c'est quoi la capitale du canada", "hors_sujet", None),
+    # A question asked by someone lost, or who names a social worker: the question first.
+    ("j'y comprends rien, la css c'est quoi", "info_aide", "css"),
+    ("l'assistante sociale m'a parlé de l'apa, c'est quoi", "info_aide", "apa"),
+    ("la conseillère m'a dit de demander l'ass, comment on fait", "demarche", "ass"),
+    ("j'ai reçu une lettre de la caf j'y comprends rien", "conseiller", None),
+    # Where to go, what to bring, what to declare.
+    ("pour la pch faut aller à la mdph ou ça se fait par courrier", "demarche", "pch"),
+    ("pour l'aide de la mairie quoi apporter", "pieces", "aide_ccas"),
+    ("prime d'activité: on me demande un avis d'imposition", "pieces", "prime_activite"),
+    # A condition to meet; what one is entitled to.
+    ("la domiciliation il faut être majeur ?", "eligibilite", "domiciliation"),
+    ("ma mère vit seule à 80 ans, à quoi elle a droit", "orientation", None),
+    # A reply awaited, a commission.
+    ("mon dossier fsl est passé en commission ?", "statut_dossier", "fsl"),
     # The former name of the prime d'activité.
     ("le rsa activité ça existe encore ?", "info_aide", "prime_activite"),
 ]
@@ -455,6 +482,13 @@ def test_cas_difficiles(
         ("il me touche alors que je veux pas", "violence"),
         ("si je disparaissais ce serait plus simple pour tout le monde", "suicide"),
         ("personne ne me regrettera de toute façon", "suicide"),
+        ("j'ai préparé mes cachets, je voulais dire au revoir à mes enfants", "suicide"),
+        ("il rentre saoul et il hurle, j'ai peur pour les enfants", "violence"),
+        ("elle casse tout dans l'appartement, on a peur pour nous", "violence"),
+        # A few words of English, for newcomers.
+        ("we sleep in the street with my baby", "abri"),
+        ("my husband beats me", "violence"),
+        ("no food for the kids since yesterday", "faim"),
     ],
 )
 def test_situation_selon_le_contexte(
@@ -480,6 +514,9 @@ def test_situation_selon_le_contexte(
         # Words a spelling correction must not turn into distress.
         "l'aide ménagère c'est payé par l'apa ?",
         "ça me touche beaucoup merci pour votre aide",
+        # Asking for a helpline's number, an illness that is over.
+        "quel est le numéro pour les violences, c'est pour une amie qui veut s'informer",
+        "mon fils a fait un malaise le mois dernier, l'aeeh peut aider ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
