@@ -81,6 +81,13 @@ _BONUS_CONTACT_ORGANISME = 1.0
 _MOTS_DANS_UN_MOTIF = re.compile(r"[a-z]{4,}")
 _FIN_DE_PHRASE = re.compile(r"[.!?;:\n]+")
 _MOT_ECRIT = re.compile(r"[^\W\d_]+")
+# A stop cue with an aid named ("la caf a stoppé mes apl") is about a payment, unless the
+# message also speaks of the messages themselves ("stop les sms sur le rsa").
+_MOTS_DES_MESSAGES = frozenset({
+    "message", "messages", "sms", "texto", "textos", "notification", "notifications", "alerte",
+    "alertes", "ecrire", "envoyer", "envoyez", "contacter", "appeler", "liste", "diffusion",
+    "abonnement",
+})  # fmt: skip
 # A word shared by the names of this many aids at most is worth a "which one?".
 _MAX_CANDIDATES_PAR_TETE = 4
 
@@ -99,6 +106,8 @@ class _Lecture:
     tetes: tuple[str, ...] = ()
     # The message follows up on the previous one ("et pour 2 enfants ?").
     relance: bool = False
+    # It speaks of the messages themselves ("les sms", "m'écrire").
+    sur_les_messages: bool = False
 
 
 def _ajouter(scores: dict[str, float], cle: str, poids: float) -> None:
@@ -276,6 +285,7 @@ class Comprehenseur:
     def _lire(self, mots: tuple[str, ...], reperages: list[Reperage], texte: str) -> _Lecture:
         lecture = _Lecture()
         lecture.relance = any(mots[: len(debut)] == debut for debut in self._relances)
+        lecture.sur_les_messages = not _MOTS_DES_MESSAGES.isdisjoint(mots)
         for intention, motifs in self.lexique.motifs_intentions.items():
             for motif, poids in motifs:
                 if motif.search(texte):
@@ -333,7 +343,9 @@ class Comprehenseur:
     def _decider(self, lecture: _Lecture, entites: Entites, question: bool) -> Comprehension:
         intentions = dict(lecture.intentions)
         if "stop" in intentions:
-            return Comprehension("stop", None, 0.95, entites)
+            if not lecture.aides or lecture.sur_les_messages:
+                return Comprehension("stop", None, 0.95, entites)
+            del intentions["stop"]
 
         aides_nommees = lecture.aides
         if "contact" in intentions and lecture.organisme:

@@ -451,6 +451,12 @@ CAS_DIFFICILES = [
     ("ma mère vit seule à 80 ans, à quoi elle a droit", "orientation", None),
     # A reply awaited, a commission.
     ("mon dossier fsl est passé en commission ?", "statut_dossier", "fsl"),
+    # STOP is about the messages; a payment stopped is a question about the file.
+    ("arrêtez les sms svp", "stop", None),
+    ("stoppez vos messages", "stop", None),
+    ("stop les alertes sur le rsa", "stop", None),
+    ("ils ont arrêté les versements du rsa", "statut_dossier", "rsa"),
+    ("la caf a stoppé mes apl", "statut_dossier", "aide_logement"),
     # The former name of the prime d'activité.
     ("le rsa activité ça existe encore ?", "info_aide", "prime_activite"),
 ]

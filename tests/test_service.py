@@ -99,6 +99,17 @@ def test_stop_puis_start(service: ServiceDialogue):
     assert "RSA" in service.traiter(Entrant("sms", NUMERO, "le rsa")).sorties[0].texte
 
 
+@pytest.mark.parametrize(
+    "texte",
+    ["ils ont arrêté les versements du rsa", "la caf a stoppé mes apl", "ma prime est stoppée"],
+)
+def test_un_paiement_arrete_ne_desabonne_pas(service: ServiceDialogue, texte: str):
+    tour = service.traiter(Entrant("sms", NUMERO, texte))
+    assert tour.reponse is not None and tour.reponse.intention == "statut_dossier"
+    with Session(service.moteur_sql) as session:
+        assert not session.exec(select(Personne)).one().desabonne
+
+
 def test_une_urgence_marque_la_conversation_pour_un_conseiller(service: ServiceDialogue):
     tour = service.traiter(Entrant("sms", NUMERO, "je veux me suicider"))
     assert "3114" in tour.sorties[0].texte
