@@ -19,7 +19,7 @@ from assistant.detresse import DetecteurDetresse
 from assistant.entites import extraire_entites
 from assistant.lexique import Lexique, charger_lexique
 from assistant.normalisation import Normaliseur, simplifier
-from assistant.orthographe import Correcteur, PhrasesApprochees
+from assistant.orthographe import Correcteur, PhrasesApprochees, mots_du_francais
 from assistant.reperage import IndexPhrases, Reperage, Sens, racine
 
 
@@ -182,7 +182,9 @@ class Comprehenseur:
         for motifs in lexique.motifs_urgence.values():
             for motif in motifs:
                 cibles.update(_MOTS_DANS_UN_MOTIF.findall(motif.pattern))
-        self._correcteur = Correcteur(cibles, self._mots_connus(catalogue, lexique))
+        self._correcteur = Correcteur(
+            cibles, self._mots_connus(catalogue, lexique), mots_du_francais()
+        )
         self._noms_approches = PhrasesApprochees(noms_aides)
 
     def _mots(self, texte: str) -> tuple[str, ...]:

@@ -4,16 +4,22 @@ Only a word that is not a known French word is corrected, in this order: an elis
 glued to a known word ("lapl" -> "l apl", "lacte" -> "l acte"), a pronoun glued to one
 ("jtrouve" -> "je trouve"), a word that sounds the same ("alocassion" -> "allocation"),
 then the closest word with the same first letter within one or two edits ("activiter" ->
-"activite"), found by rapidfuzz. Names of people and places, which the caller points out, are kept.
+"activite"), found by rapidfuzz. Names of people and places, which the caller points out,
+are kept. A word of the language (`mots_du_francais`) only changes its ending ("frappait"
+-> "frappe"): "peindre" is not a misspelt "pendre", nor "seize" a misspelt "cessez".
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from spellchecker import SpellChecker
+
+from assistant.normalisation import simplifier
 
 _ELISIONS = ("qu", "l", "d", "j", "n", "m", "s", "t", "c")
 _ELISIONS_COLLEES = ("qu", "l", "d", "j")
@@ -54,6 +60,26 @@ def cle_phonetique(mot: str) -> str:
     return mot
 
 
+@functools.cache
+def mots_du_francais() -> frozenset[str]:
+    """The French words of pyspellchecker's frequency list (132,000 once written without
+    accents, as the understanding writes them). Loaded once per process: about 1 s, 14 MB."""
+    frequences = SpellChecker(language="fr", distance=1).word_frequency
+    return frozenset(mot for mot in map(simplifier, frequences.keys()) if mot.isalpha())
+
+
+# Endings of French conjugation and agreement, longest first.
+_TERMINAISONS = ("aient", "ait", "ais", "ant", "ent", "ees", "ee", "er", "ez", "es", "e", "s", "x")
+
+
+def _radical(mot: str) -> str:
+    """The word without its ending ("frappait", "frappe" -> "frapp"), keeping 4 letters."""
+    for terminaison in _TERMINAISONS:
+        if mot.endswith(terminaison) and len(mot) - len(terminaison) >= 4:
+            return mot[: -len(terminaison)]
+    return mot
+
+
 def _distance_permise(mot: str) -> int:
     if len(mot) < 5:
         return 0
@@ -61,11 +87,15 @@ def _distance_permise(mot: str) -> int:
 
 
 class Correcteur:
-    """`cibles`: words worth correcting towards; `connus`: words left as they are."""
+    """`cibles`: words worth correcting towards; `connus`: words left as they are;
+    `francais`: words of the language, only ever corrected into a form of themselves."""
 
-    def __init__(self, cibles: Iterable[str], connus: Iterable[str] = ()) -> None:
+    def __init__(
+        self, cibles: Iterable[str], connus: Iterable[str] = (), francais: Iterable[str] = ()
+    ) -> None:
         self._cibles = frozenset(m for m in cibles if m.isalpha())
         self._connus = frozenset(connus) | self._cibles
+        self._francais = frozenset(francais)
         self._par_son: dict[str, str] = {}
         self._par_initiale: dict[str, list[str]] = {}
         for mot in sorted(self._cibles, key=lambda m: (len(m), m)):
@@ -91,6 +121,13 @@ class Correcteur:
         return tuple(resultat)
 
     def _corriger_mot(self, mot: str) -> tuple[str, ...]:
+        if mot in self._francais:
+            # "frappait" may become "frappe", but "peindre" is not "pendre", "étrange" is
+            # not "étranglé", nor "seize" "cessez": only the ending may change.
+            proche = self._plus_proche(mot)
+            if proche and _radical(proche) == _radical(mot):
+                return (proche,)
+            return (mot,)
         for elision in _ELISIONS:
             reste = mot[len(elision) :]
             if mot.startswith(elision) and len(reste) >= 3 and reste in self._cibles:

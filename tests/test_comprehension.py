@@ -457,6 +457,8 @@ CAS_DIFFICILES = [
     ("stop les alertes sur le rsa", "stop", None),
     ("ils ont arrêté les versements du rsa", "statut_dossier", "rsa"),
     ("la caf a stoppé mes apl", "statut_dossier", "aide_logement"),
+    ("les paiements ont cessé depuis juin", "statut_dossier", None),
+    ("j'ai seize ans, quelles aides ?", "orientation", None),
     # The former name of the prime d'activité.
     ("le rsa activité ça existe encore ?", "info_aide", "prime_activite"),
 ]
@@ -520,6 +522,10 @@ def test_situation_selon_le_contexte(
         # Words a spelling correction must not turn into distress.
         "l'aide ménagère c'est payé par l'apa ?",
         "ça me touche beaucoup merci pour votre aide",
+        # Words of French that a spelling correction once turned into others.
+        "je vais peindre la chambre de mon fils, y a une aide ?",
+        "c'est étrange, mon dossier n'avance pas",
+        "je dois me sacrifier pour mes enfants, quelles aides ?",
         # Asking for a helpline's number, an illness that is over.
         "quel est le numéro pour les violences, c'est pour une amie qui veut s'informer",
         "mon fils a fait un malaise le mois dernier, l'aeeh peut aider ?",

@@ -2,7 +2,7 @@ import pytest
 
 from assistant.lexique import charger_lexique
 from assistant.normalisation import Normaliseur, simplifier
-from assistant.orthographe import Correcteur
+from assistant.orthographe import Correcteur, mots_du_francais
 from assistant.reperage import IndexPhrases, Sens
 
 
@@ -110,6 +110,23 @@ def test_une_elision_collee_a_un_mot_connu_qui_commence_par_une_voyelle(
     assert correcteur.corriger(("letrangere",)) == ("l", "etrangere")
     # No elision before a consonant: "dtrouve" is not "d trouve".
     assert correcteur.corriger(("dtrouve",)) == ("dtrouve",)
+
+
+def test_un_mot_de_la_langue_ne_devient_qu_une_forme_de_lui_meme() -> None:
+    correcteur = Correcteur(
+        ["pendre", "frappe", "etrangle"], francais=["peindre", "frappait", "etrange"]
+    )
+    assert correcteur.corriger(("peindre", "etrange")) == ("peindre", "etrange")
+    assert correcteur.corriger(("frappait",)) == ("frappe",)
+    # Not a word of the language: corrected as before.
+    assert Correcteur(["pendre"]).corriger(("pendr",)) == ("pendre",)
+
+
+def test_le_dictionnaire_du_francais_est_charge() -> None:
+    francais = mots_du_francais()
+    assert len(francais) > 100_000
+    assert {"peindre", "seize", "etrange", "menagere"} <= francais
+    assert "allocassion" not in francais
 
 
 def test_un_mot_courant_n_est_pas_corrige_en_detresse(correcteur: Correcteur) -> None:
