@@ -459,6 +459,16 @@ CAS_DIFFICILES = [
     ("la caf a stoppé mes apl", "statut_dossier", "aide_logement"),
     ("les paiements ont cessé depuis juin", "statut_dossier", None),
     ("j'ai seize ans, quelles aides ?", "orientation", None),
+    # English, as some newcomers write it (the reply stays in French).
+    ("how much is the rsa for one person", "montant", "rsa"),
+    ("can i get the apl, i am a student", "eligibilite", "aide_logement"),
+    ("which documents for the css", "pieces", "css"),
+    ("my application for the aah, still waiting", "statut_dossier", "aah"),
+    ("how do i apply for the rsa", "demarche", "rsa"),
+    ("caf phone number please", "contact", None),
+    ("which help can I get, I have 2 children and no work", "orientation", None),
+    ("I want to talk to a real person please", "conseiller", None),
+    ("stop sending me messages", "stop", None),
     # The former name of the prime d'activité.
     ("le rsa activité ça existe encore ?", "info_aide", "prime_activite"),
 ]
