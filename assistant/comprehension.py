@@ -360,7 +360,11 @@ class Comprehenseur:
         aide = aides[0] if aides else None
         candidates = tuple(aides) if len(aides) > 1 else ()
 
-        if intentions.get("conseiller", 0.0) >= _SEUIL_CONSEILLER:
+        # A clear request for a person wins; being lost wins over a mere greeting or thanks.
+        autres = set(intentions) - {"conseiller"}
+        if intentions.get("conseiller", 0.0) >= _SEUIL_CONSEILLER or (
+            "conseiller" in intentions and autres <= _CONVERSATION
+        ):
             return Comprehension("conseiller", aide, 0.9, entites, candidates)
 
         if (

@@ -442,6 +442,10 @@ CAS_DIFFICILES = [
     ("l'assistante sociale m'a parlé de l'apa, c'est quoi", "info_aide", "apa"),
     ("la conseillère m'a dit de demander l'ass, comment on fait", "demarche", "ass"),
     ("j'ai reçu une lettre de la caf j'y comprends rien", "conseiller", None),
+    # Lost, with nothing else asked than a greeting or thanks: a person.
+    ("bonjour je comprends rien", "conseiller", None),
+    ("merci mais je comprends pas", "conseiller", None),
+    ("bonjour, je suis perdue avec tous ces papiers", "conseiller", None),
     # Where to go, what to bring, what to declare.
     ("pour la pch faut aller à la mdph ou ça se fait par courrier", "demarche", "pch"),
     ("pour l'aide de la mairie quoi apporter", "pieces", "aide_ccas"),
