@@ -21,6 +21,11 @@ MAISON_3 = Path(__file__).parent / "donnees" / "nlu-maison-3.jsonl"
 # or English, hurried texters; 200 messages. Before any change made for it (and after those
 # made for the third set): intent 77.5 %, aid 95.0 %, urgence recall 78.6 %, precision 84.6 %.
 MAISON_4 = Path(__file__).parent / "donnees" / "nlu-maison-4.jsonl"
+# Blind again, once the changes made for the third and fourth sets were done, to measure
+# them honestly: carers, farmers, students, people in debt; 200 messages. First reading:
+# intent 86.5 % (80.5 % with the understanding of the morning), aid 97.0 %, urgence recall
+# 78.6 %, precision 84.6 %.
+MAISON_5 = Path(__file__).parent / "donnees" / "nlu-maison-5.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -307,6 +312,15 @@ def test_objectifs_sur_notre_quatrieme_jeu(comprehenseur: Comprehenseur) -> None
     assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
 
 
+def test_objectifs_sur_notre_cinquieme_jeu(comprehenseur: Comprehenseur) -> None:
+    resultat = evaluer(_lire(MAISON_5), comprehenseur)
+    assert resultat["total"] == 200
+    assert resultat["intention"] >= 0.93, resultat["erreurs"]
+    assert resultat["aide"] >= 0.95, resultat["erreurs"]
+    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+    assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
+
+
 def test_objectifs_sur_notre_second_jeu(comprehenseur: Comprehenseur) -> None:
     resultat = evaluer(_lire(MAISON_2), comprehenseur)
     assert resultat["total"] >= 100
@@ -463,6 +477,17 @@ CAS_DIFFICILES = [
     ("la caf a stoppé mes apl", "statut_dossier", "aide_logement"),
     ("les paiements ont cessé depuis juin", "statut_dossier", None),
     ("j'ai seize ans, quelles aides ?", "orientation", None),
+    # What an aid is for, who pays it; who it is for; what to attach; how much one will get.
+    ("le fsl c'est une aide pour quoi au juste", "info_aide", "fsl"),
+    ("l'ars c'est versé par qui", "info_aide", "ars"),
+    ("l'aah c'est comme un salaire ?", "info_aide", "aah"),
+    ("la css c'est réservé à ceux qui sont au rsa ?", "eligibilite", "css"),
+    ("pour l'apa faut joindre quoi", "pieces", "apa"),
+    ("combien je vais toucher de prime d'activité, 1100 de salaire", "montant", "prime_activite"),
+    ("ma demande d'aeeh, rien n'a bougé depuis juin", "statut_dossier", "aeeh"),
+    ("comment est-ce que je déclare mes revenus pour le rsa", "demarche", "rsa"),
+    ("la mdph on la joint à quel numéro", "contact", None),
+    ("kesako la paje", "info_aide", "paje"),
     # English, as some newcomers write it (the reply stays in French).
     ("how much is the rsa for one person", "montant", "rsa"),
     ("can i get the apl, i am a student", "eligibilite", "aide_logement"),
@@ -511,6 +536,9 @@ def test_cas_difficiles(
         ("we sleep in the street with my baby", "abri"),
         ("my husband beats me", "violence"),
         ("no food for the kids since yesterday", "faim"),
+        ("on est dans la voiture avec le bébé, pas d'endroit pour cette nuit", "abri"),
+        ("il a pris toutes ses pilules d'un coup", "medical"),
+        ("j'ai peur qu'il nous tue quand il rentre", "violence"),
     ],
 )
 def test_situation_selon_le_contexte(
@@ -543,6 +571,8 @@ def test_situation_selon_le_contexte(
         # Asking for a helpline's number, an illness that is over.
         "quel est le numéro pour les violences, c'est pour une amie qui veut s'informer",
         "mon fils a fait un malaise le mois dernier, l'aeeh peut aider ?",
+        "je vais mourir d'ennui à attendre la réponse pour mon apl",
+        "le numéro pour les enfants maltraités c'est lequel, pour l'afficher à l'école",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
