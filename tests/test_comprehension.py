@@ -26,6 +26,10 @@ MAISON_4 = Path(__file__).parent / "donnees" / "nlu-maison-4.jsonl"
 # intent 86.5 % (80.5 % with the understanding of the morning), aid 97.0 %, urgence recall
 # 78.6 %, precision 84.6 %.
 MAISON_5 = Path(__file__).parent / "donnees" / "nlu-maison-5.jsonl"
+# Blind, on distress alone: 70 messages in danger now, 50 with alarming words and none
+# (past events, figures of speech, questions about helplines). First reading: urgence
+# recall 58.6 %, precision 74.5 %: the safety net is the weakest part of the understanding.
+URGENCES = Path(__file__).parent / "donnees" / "nlu-urgences-blind.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -321,6 +325,13 @@ def test_objectifs_sur_notre_cinquieme_jeu(comprehenseur: Comprehenseur) -> None
     assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
 
 
+def test_objectifs_sur_les_urgences(comprehenseur: Comprehenseur) -> None:
+    resultat = evaluer(_lire(URGENCES), comprehenseur)
+    assert resultat["total"] == 120
+    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+    assert resultat["urgence_precision"] >= 0.95, resultat["erreurs"]
+
+
 def test_objectifs_sur_notre_second_jeu(comprehenseur: Comprehenseur) -> None:
     resultat = evaluer(_lire(MAISON_2), comprehenseur)
     assert resultat["total"] >= 100
@@ -539,6 +550,15 @@ def test_cas_difficiles(
         ("on est dans la voiture avec le bébé, pas d'endroit pour cette nuit", "abri"),
         ("il a pris toutes ses pilules d'un coup", "medical"),
         ("j'ai peur qu'il nous tue quand il rentre", "violence"),
+        ("il m'a attrapée à la gorge tout à l'heure", "violence"),
+        ("il hurle et il a jeté mes affaires, j'ai peur", "violence"),
+        ("j'ai la corde, ce soir c'est fini", "suicide"),
+        ("je voudrais dormir et ne jamais me réveiller", "suicide"),
+        ("mon voisin de 6 ans est tout seul à la maison depuis hier", "enfant"),
+        ("les pompiers sont partis, l'incendie a tout détruit, on a rien", "abri"),
+        ("je sors de prison ce matin, je sais pas où dormir", "abri"),
+        ("mon père a la bouche de travers, il arrive plus à parler", "medical"),
+        ("mon fils a 41 de fièvre et ne répond plus", "medical"),
     ],
 )
 def test_situation_selon_le_contexte(
@@ -573,6 +593,11 @@ def test_situation_selon_le_contexte(
         "mon fils a fait un malaise le mois dernier, l'aeeh peut aider ?",
         "je vais mourir d'ennui à attendre la réponse pour mon apl",
         "le numéro pour les enfants maltraités c'est lequel, pour l'afficher à l'école",
+        "le 3114 est-il ouvert le dimanche ? c'est pour une liste au centre social",
+        "j'ai failli mourir de peur en ouvrant le courrier de la caf",
+        "il y a trois ans j'étais sdf, aujourd'hui j'ai un studio, l'apl c'est possible ?",
+        "notre association aide les familles sans abri, comment leur faire avoir la domiciliation",
+        "mon premier mari était violent, on a divorcé, la pension n'est jamais versée, l'asf ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
