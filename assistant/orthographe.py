@@ -1,6 +1,6 @@
 """Puts misspelt words back on the vocabulary the understanding knows.
 
-Only a word that is not a known French word is corrected, in this order: an elision
+Only a word that the lexicon does not know is corrected, in this order: an elision
 glued to a known word ("lapl" -> "l apl", "lacte" -> "l acte"), a pronoun glued to one
 ("jtrouve" -> "je trouve"), a word that sounds the same ("alocassion" -> "allocation"),
 then the closest word with the same first letter within one or two edits ("activiter" ->

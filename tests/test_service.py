@@ -99,6 +99,16 @@ def test_stop_puis_start(service: ServiceDialogue):
     assert "RSA" in service.traiter(Entrant("sms", NUMERO, "le rsa")).sorties[0].texte
 
 
+@pytest.mark.parametrize("texte", ["zorglub blabla", "qui a gagné le match hier soir"])
+def test_un_message_mal_compris_garde_les_numeros_d_urgence_en_vue(
+    service: ServiceDialogue, texte: str
+):
+    # A distress message the understanding missed still meets the emergency numbers.
+    sorties = service.traiter(Entrant("sms", NUMERO, texte)).sorties
+    assert len(sorties) == 1 and sorties[0].segments == 1
+    assert "112" in sorties[0].texte and "114" in sorties[0].texte
+
+
 @pytest.mark.parametrize(
     "texte",
     ["ils ont arrêté les versements du rsa", "la caf a stoppé mes apl", "ma prime est stoppée"],
