@@ -291,54 +291,38 @@ def test_objectifs_sur_le_jeu_de_developpement(comprehenseur: Comprehenseur) -> 
     assert resultat["urgence_precision"] >= 0.95, resultat["erreurs"]
 
 
-def test_objectif_sur_nos_propres_messages(comprehenseur: Comprehenseur) -> None:
-    resultat = evaluer(_lire(MAISON), comprehenseur)
-    assert resultat["total"] >= 80
-    assert resultat["intention"] >= 0.85, resultat["erreurs"]
-    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
+# Our own sets and the shares each must keep: intent, aid, urgence recall and precision.
+# A recall of 1.0 everywhere: a distress message missed is the worst failure.
+OBJECTIFS = [
+    (MAISON, 84, 0.85, 0.0, 1.0, 0.0),
+    (MAISON_2, 285, 0.90, 0.90, 1.0, 0.95),
+    (MAISON_3, 300, 0.95, 0.95, 1.0, 0.9),
+    (MAISON_4, 200, 0.90, 0.95, 1.0, 0.9),
+    (MAISON_5, 200, 0.93, 0.95, 1.0, 0.9),
+    (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
+]
 
 
-def test_objectifs_sur_notre_troisieme_jeu(comprehenseur: Comprehenseur) -> None:
-    resultat = evaluer(_lire(MAISON_3), comprehenseur)
-    assert resultat["total"] == 300
-    assert resultat["intention"] >= 0.95, resultat["erreurs"]
-    assert resultat["aide"] >= 0.95, resultat["erreurs"]
-    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
-    assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
-
-
-def test_objectifs_sur_notre_quatrieme_jeu(comprehenseur: Comprehenseur) -> None:
-    resultat = evaluer(_lire(MAISON_4), comprehenseur)
-    assert resultat["total"] == 200
-    assert resultat["intention"] >= 0.90, resultat["erreurs"]
-    assert resultat["aide"] >= 0.95, resultat["erreurs"]
-    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
-    assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
-
-
-def test_objectifs_sur_notre_cinquieme_jeu(comprehenseur: Comprehenseur) -> None:
-    resultat = evaluer(_lire(MAISON_5), comprehenseur)
-    assert resultat["total"] == 200
-    assert resultat["intention"] >= 0.93, resultat["erreurs"]
-    assert resultat["aide"] >= 0.95, resultat["erreurs"]
-    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
-    assert resultat["urgence_precision"] >= 0.9, resultat["erreurs"]
-
-
-def test_objectifs_sur_les_urgences(comprehenseur: Comprehenseur) -> None:
-    resultat = evaluer(_lire(URGENCES), comprehenseur)
-    assert resultat["total"] == 120
-    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
-    assert resultat["urgence_precision"] >= 0.95, resultat["erreurs"]
-
-
-def test_objectifs_sur_notre_second_jeu(comprehenseur: Comprehenseur) -> None:
-    resultat = evaluer(_lire(MAISON_2), comprehenseur)
-    assert resultat["total"] >= 100
-    assert resultat["intention"] >= 0.90, resultat["erreurs"]
-    assert resultat["aide"] >= 0.90, resultat["erreurs"]
-    assert resultat["urgence_rappel"] == 1.0, resultat["erreurs"]
-    assert resultat["urgence_precision"] >= 0.95, resultat["erreurs"]
+@pytest.mark.parametrize(
+    ("jeu", "total", "intention", "aide", "rappel", "precision"),
+    OBJECTIFS,
+    ids=[jeu.stem for jeu, *_ in OBJECTIFS],
+)
+def test_objectifs_sur_nos_jeux(
+    comprehenseur: Comprehenseur,
+    jeu: Path,
+    total: int,
+    intention: float,
+    aide: float,
+    rappel: float,
+    precision: float,
+) -> None:
+    resultat = evaluer(_lire(jeu), comprehenseur)
+    assert resultat["total"] == total
+    assert resultat["intention"] >= intention, resultat["erreurs"]
+    assert resultat["aide"] >= aide, resultat["erreurs"]
+    assert resultat["urgence_rappel"] >= rappel, resultat["erreurs"]
+    assert resultat["urgence_precision"] >= precision, resultat["erreurs"]
 
 
 # The situation decides the numbers given: 3114, 17/3919, 119, 115, 3977, 15.
