@@ -30,6 +30,10 @@ MAISON_5 = Path(__file__).parent / "donnees" / "nlu-maison-5.jsonl"
 # (past events, figures of speech, questions about helplines). First reading: urgence
 # recall 58.6 %, precision 74.5 %: the safety net is the weakest part of the understanding.
 URGENCES = Path(__file__).parent / "donnees" / "nlu-urgences-blind.jsonl"
+# A second one (45 in danger, 35 not), written at the end of the session that learnt the
+# first and NOT learnt from: its figures are what to expect on new messages. Recall 68.9 %,
+# precision 83.8 % (55.6 % and 75.8 % before that session). Read it first, then learn it.
+URGENCES_2 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-2.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +296,7 @@ def test_objectifs_sur_le_jeu_de_developpement(comprehenseur: Comprehenseur) -> 
 
 
 # Our own sets and the shares each must keep: intent, aid, urgence recall and precision.
-# A recall of 1.0 everywhere: a distress message missed is the worst failure.
+# A recall of 1.0 on every set learnt from: a distress message missed is the worst failure.
 OBJECTIFS = [
     (MAISON, 84, 0.85, 0.0, 1.0, 0.0),
     (MAISON_2, 285, 0.90, 0.90, 1.0, 0.95),
@@ -300,6 +304,7 @@ OBJECTIFS = [
     (MAISON_4, 200, 0.90, 0.95, 1.0, 0.9),
     (MAISON_5, 200, 0.93, 0.95, 1.0, 0.9),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_2, 80, 0.0, 0.0, 0.68, 0.83),  # not learnt yet: never worse than its first reading
 ]
 
 
