@@ -18,7 +18,7 @@ from assistant.contenus import DOSSIER_CONTENUS, Catalogue
 from assistant.detresse import DetecteurDetresse
 from assistant.entites import extraire_entites
 from assistant.lexique import Lexique, charger_lexique
-from assistant.normalisation import Normaliseur, simplifier
+from assistant.normalisation import Normaliseur, TexteNormalise, simplifier
 from assistant.orthographe import Correcteur, PhrasesApprochees, mots_du_francais
 from assistant.reperage import IndexPhrases, Reperage, Sens, racine
 
@@ -66,6 +66,9 @@ _PREFERENCE = (
     "hors_sujet",
 )
 _CONVERSATION = frozenset({"salutation", "remerciement", "menu", "hors_sujet"})
+# What a message that tells a past danger may ask instead of help now.
+_DEMANDES_SANS_AIDE = frozenset({"orientation", "conseiller", "contact"})
+_DEMANDES_APRES_UN_RECIT = _SUR_UNE_AIDE_OU_UN_ORGANISME | _DEMANDES_SANS_AIDE
 # An aid the person already gets ("je suis au rsa, et la css ?") weighs this much.
 _POIDS_AIDE_DEJA_PERCUE = 0.5
 # Two aids whose scores are this close are both offered.
@@ -213,8 +216,22 @@ class Comprehenseur:
             mots != normal.tokens and self._detresse.detecter(normal.tokens)
         )
         if detresse:
-            return Comprehension("urgence", None, 0.9, entites, (), detresse.situation)
+            urgence = Comprehension("urgence", None, 0.9, entites, (), detresse.situation)
+            if not self._detresse.danger_raconte_au_passe(mots):
+                return urgence
+            # "il y a deux ans j'étais à la rue, l'apl c'est pour moi ?": the danger is
+            # over, the question is the request. Anything short of a request stays urgent.
+            demande = self._demande(mots, normal, entites)
+            if demande.intention in _DEMANDES_APRES_UN_RECIT and (
+                demande.aide or demande.intention in _DEMANDES_SANS_AIDE
+            ):
+                return demande
+            return urgence
+        return self._demande(mots, normal, entites)
 
+    def _demande(
+        self, mots: tuple[str, ...], normal: TexteNormalise, entites: Entites
+    ) -> Comprehension:
         # "je peux encore toucher" is "je peux toucher".
         mots = tuple(m for m in mots if m not in self.lexique.incises)
         reperages = self._reperer(mots)

@@ -60,6 +60,8 @@ class DetecteurDetresse:
         self._numeros = lexique.numeros_urgence
         self._questions = lexique.questions_sur_un_numero
         self._requalifications = lexique.requalifications_urgence
+        self._recit_passe = lexique.recit_passe_urgence
+        self._danger_present = lexique.danger_present_urgence
         ordre = list(lexique.priorite_urgence)
         ordre += sorted(connues - set(ordre))
         self._rang: dict[str | None, int] = {s: rang for rang, s in enumerate(ordre)}
@@ -72,6 +74,14 @@ class DetecteurDetresse:
             return False
         texte = " ".join(mots)
         return any(question.search(texte) for question in self._questions)
+
+    def danger_raconte_au_passe(self, mots: tuple[str, ...]) -> bool:
+        """The message dates its danger in the past ("il y a deux ans", "c'est fini",
+        "après un AVC") and says nothing of now ("ce soir", "encore")."""
+        texte = " ".join(mots)
+        return any(m.search(texte) for m in self._recit_passe) and not any(
+            m.search(texte) for m in self._danger_present
+        )
 
     def detecter(self, mots: tuple[str, ...]) -> Detresse | None:
         texte = " ".join(mots)

@@ -31,9 +31,18 @@ MAISON_5 = Path(__file__).parent / "donnees" / "nlu-maison-5.jsonl"
 # recall 58.6 %, precision 74.5 %: the safety net is the weakest part of the understanding.
 URGENCES = Path(__file__).parent / "donnees" / "nlu-urgences-blind.jsonl"
 # A second one (45 in danger, 35 not), written at the end of the session that learnt the
-# first and NOT learnt from: its figures are what to expect on new messages. Recall 68.9 %,
-# precision 83.8 % (55.6 % and 75.8 % before that session). Read it first, then learn it.
+# first and left unlearnt until the next: recall 68.9 %, precision 83.8 % (55.6 % and
+# 75.8 % before that session).
 URGENCES_2 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-2.jsonl"
+# A third (60 in danger, 50 not: fire and gas, falls, burns, people held behind a locked
+# door, past dangers told to ask about an aid). First reading: recall 61.7 %, precision
+# 78.7 %; 65.0 % and 79.6 % once the second was learnt: rules learnt on one set carry over
+# little to the next.
+URGENCES_3 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-3.jsonl"
+# Blind, general: disabled people and carers, people leaving prison or hospital, young
+# people, limited French, fragments answering a question; 200 messages. First reading:
+# intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
+MAISON_6 = Path(__file__).parent / "donnees" / "nlu-maison-6.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -303,8 +312,10 @@ OBJECTIFS = [
     (MAISON_3, 300, 0.95, 0.95, 1.0, 0.9),
     (MAISON_4, 200, 0.90, 0.95, 1.0, 0.9),
     (MAISON_5, 200, 0.93, 0.95, 1.0, 0.9),
+    (MAISON_6, 200, 0.93, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
-    (URGENCES_2, 80, 0.0, 0.0, 0.68, 0.83),  # not learnt yet: never worse than its first reading
+    (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -590,4 +601,87 @@ def test_situation_selon_le_contexte(
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
+    assert comprehenseur.comprendre(texte).intention != "urgence"
+
+
+# Situations described, not named: what a frightened person writes. Sentences of our own,
+# one family of French for each rule added after the third blind distress set.
+@pytest.mark.parametrize(
+    ("texte", "situation"),
+    [
+        ("le mieux c'est que demain je ne serai plus là, adieu", "suicide"),
+        ("jai ecrit des lettres pour ma famille, elles sont sur le buffet", "suicide"),
+        ("c'est decidé j'en finis cette nuit", "suicide"),
+        ("les cachets sont devant moi je vais tous les prendre", "suicide"),
+        ("il a fermé à clé et il a pris mon téléphone, je peux pas sortir", "violence"),
+        ("mon patron veut pas me laisser sortir du bureau", "violence"),
+        ("trois types m'attendent en bas avec des barres de fer", "violence"),
+        ("un homme est en train de défoncer ma porte", "violence"),
+        ("le copain de ma soeur va dans le lit de ma petite niece la nuit", "enfant"),
+        ("le bébé est resté seul dans la voiture sur le parking", "enfant"),
+        ("mon pere est tombé dans la cuisine il peut plus se relever", "medical"),
+        ("je me suis renversé l'eau bouillante sur le bras la peau part", "medical"),
+        ("ma femme tremble de partout depuis dix minutes", "medical"),
+        ("il y a de la fumée qui sort de l'appartement du dessous", "incendie"),
+        ("ça sent le gaz dans tout l'immeuble", "incendie"),
+        ("le feu a pris dans la chambre des enfants", "incendie"),
+        ("le foyer me met dehors ce soir à 20h avec mes deux petits", "abri"),
+        ("personne pour nous loger cette nuit, on a un nourrisson", "abri"),
+        ("on est sur un banc devant la gare avec les valises", "abri"),
+        ("mes enfants vont dormir le ventre vide", "faim"),
+        ("l'auxiliaire gifle ma mère quand je ne suis pas là", "maltraitance"),
+        ("on laisse mon oncle handicapé dans ses couches depuis hier", "maltraitance"),
+    ],
+)
+def test_situations_decrites_sans_les_nommer(
+    comprehenseur: Comprehenseur, texte: str, situation: str
+) -> None:
+    comprise = comprehenseur.comprendre(texte)
+    assert (comprise.intention, comprise.situation_urgence) == ("urgence", situation)
+
+
+# A danger told in the past to ask about an aid is that question; the same story that says
+# the danger goes on ("encore", "ce soir", "j'ai peur") stays an emergency.
+@pytest.mark.parametrize(
+    ("texte", "intention", "aide"),
+    [
+        ("mon ex me menaçait mais c'est fini, j'ai droit à l'asf ?", "eligibilite", "asf"),
+        ("agressée en 2021, handicapée depuis, c'est quoi l'aah ?", "info_aide", "aah"),
+        ("après un infarctus je peux plus travailler, l'aah c'est combien ?", "montant", "aah"),
+        ("j'ai vécu la rue il y a six ans, je cherche la caf de Lyon", "contact", None),
+        ("mon frère s'est pendu l'an dernier, sa femme a droit à quoi ?", "orientation", None),
+    ],
+)
+def test_un_danger_raconte_au_passe_laisse_la_question(
+    comprehenseur: Comprehenseur, texte: str, intention: str, aide: str | None
+) -> None:
+    comprise = comprehenseur.comprendre(texte)
+    assert (comprise.intention, comprise.aide) == (intention, aide)
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "il me frappait il y a deux ans et il recommence, j'ai droit au rsa ?",
+        "expulsée l'an dernier, et ce soir encore à la rue, l'apl ?",
+        "il m'a battue il y a un mois, j'ai peur qu'il revienne, le rsa c'est pour moi ?",
+        "il y a deux ans il m'a frappée, c'est fini",  # no question: stays an emergency
+    ],
+)
+def test_un_danger_qui_dure_reste_une_urgence(comprehenseur: Comprehenseur, texte: str) -> None:
+    assert comprehenseur.comprendre(texte).intention == "urgence"
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "une recette de pot-au-feu pour dimanche ?",
+        "je vais finir à la rue si la caf ne paie pas, mon apl est bloquée",
+        "au secours la paperasse de la caf !! mon rsa est où ?",
+        "ce dossier mdph va me tuer, il faut quelles pièces ?",
+        "mon fils fait des crises d'épilepsie, l'aeeh c'est pour lui ?",
+        "à la rue depuis deux ans, je dors au centre d'hébergement, la domiciliation c'est où ?",
+    ],
+)
+def test_figures_de_style_et_dangers_a_venir(comprehenseur: Comprehenseur, texte: str) -> None:
     assert comprehenseur.comprendre(texte).intention != "urgence"

@@ -15,6 +15,7 @@ from assistant.base import creer_moteur_sql, preparer_schema
 from assistant.contenus import Catalogue
 from assistant.modeles import Conversation, Message, Personne
 from assistant.moteur import Moteur
+from assistant.reponse import TRANSMETTRE
 from assistant.service import Entrant, ServiceDialogue
 
 NUMERO = "+33639980001"
@@ -127,6 +128,16 @@ def test_une_urgence_marque_la_conversation_pour_un_conseiller(service: ServiceD
         conversation = session.exec(select(Conversation)).one()
     assert (conversation.transfert, conversation.motif_transfert) == ("attente", "urgence")
     assert conversation.priorite == 100
+
+
+def test_une_odeur_de_gaz_donne_le_18_et_le_geste_a_faire(service: ServiceDialogue):
+    tour = service.traiter(Entrant("sms", NUMERO, "ca sent le gaz tres fort dans l'entree"))
+    assert "18 : les pompiers" in tour.sorties[0].texte and "112" in tour.sorties[0].texte
+    assert tour.reponse is not None and tour.reponse.action(TRANSMETTRE) is not None
+    # Where length costs nothing, the gesture that saves: nothing lit, out of the house.
+    tour = service.traiter(Entrant("whatsapp", NUMERO, "il y a de la fumée dans l'escalier"))
+    assert "18 : les pompiers" in tour.sorties[0].texte
+    assert "Sortez tout de suite" in tour.sorties[0].texte
 
 
 def test_un_message_enorme_est_tronque_et_repondu(service: ServiceDialogue):
