@@ -18,6 +18,7 @@ from assistant.contenus import DOSSIER_CONTENUS, Catalogue
 from assistant.detresse import DetecteurDetresse
 from assistant.entites import extraire_entites
 from assistant.lexique import Lexique, charger_lexique
+from assistant.mots_requis import FiltreDeMotifs
 from assistant.normalisation import Normaliseur, TexteNormalise, simplifier
 from assistant.orthographe import Correcteur, PhrasesApprochees, mots_du_francais
 from assistant.reperage import IndexPhrases, Reperage, Sens, racine
@@ -179,6 +180,15 @@ class Comprehenseur:
 
         situations = catalogue.urgences.situations
         self._detresse = DetecteurDetresse(situations, lexique, self._mots)
+        self._intention_du_motif = [
+            (intention, poids)
+            for intention, motifs in lexique.motifs_intentions.items()
+            for _, poids in motifs
+        ]
+        self._motifs_intentions = FiltreDeMotifs(
+            tuple(m for motifs in lexique.motifs_intentions.values() for m, _ in motifs),
+            frozenset(lexique.vides),
+        )
         for situation in situations:
             for mot in situation.mots:
                 cibles.update(self._mots(mot))
@@ -305,10 +315,9 @@ class Comprehenseur:
         lecture = _Lecture()
         lecture.relance = any(mots[: len(debut)] == debut for debut in self._relances)
         lecture.sur_les_messages = not _MOTS_DES_MESSAGES.isdisjoint(mots)
-        for intention, motifs in self.lexique.motifs_intentions.items():
-            for motif, poids in motifs:
-                if motif.search(texte):
-                    _ajouter(lecture.intentions, intention, poids)
+        for rang in self._motifs_intentions.rangs(frozenset(texte.split())):
+            if self._motifs_intentions.motifs[rang].search(texte):
+                _ajouter(lecture.intentions, *self._intention_du_motif[rang])
         couverts = [False] * len(mots)
         for reperage in reperages:
             couverts[reperage.debut : reperage.fin] = [True] * (reperage.fin - reperage.debut)

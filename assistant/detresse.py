@@ -13,13 +13,13 @@ older person, are ill-treatment (3977).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.contenus import SituationUrgence
 from assistant.erreurs import ContenuInvalide
 from assistant.lexique import Lexique
+from assistant.mots_requis import FiltreDeMotifs
 from assistant.reperage import IndexPhrases, Sens
 
 
@@ -50,13 +50,15 @@ class DetecteurDetresse:
             raise ContenuInvalide(
                 [f"lexique.yaml: urgence: situation inconnue {s!r}" for s in sorted(inconnues)]
             )
-        # One pattern for each situation: every situation is looked for in every message.
-        self._motifs = {
-            situation: re.compile("|".join(f"(?:{m.pattern})" for m in motifs))
-            for situation, motifs in lexique.motifs_urgence.items()
-            if motifs
-        }
-        self._exclusions = lexique.exclusions_urgence
+        frequents = frozenset(lexique.vides)
+        # Every situation's patterns in one index: a message runs only those it may match.
+        self._situations = [
+            situation for situation, motifs in lexique.motifs_urgence.items() for _ in motifs
+        ]
+        self._motifs = FiltreDeMotifs(
+            tuple(m for motifs in lexique.motifs_urgence.values() for m in motifs), frequents
+        )
+        self._exclusions = FiltreDeMotifs(lexique.exclusions_urgence, frequents)
         self._numeros = lexique.numeros_urgence
         self._questions = lexique.questions_sur_un_numero
         self._requalifications = lexique.requalifications_urgence
@@ -85,15 +87,17 @@ class DetecteurDetresse:
 
     def detecter(self, mots: tuple[str, ...]) -> Detresse | None:
         texte = " ".join(mots)
-        for exclusion in self._exclusions:
+        for exclusion in self._exclusions.possibles(frozenset(mots)):
             texte = exclusion.sub(" ", texte)
         mots = tuple(texte.split())
         texte = " ".join(mots)
+        presents = frozenset(mots)
         trouvees: set[str | None] = {
             sens.cible for reperage in self._index.reperer(mots) for sens in reperage.sens
         }
-        for situation, motif in self._motifs.items():
-            if situation not in trouvees and motif.search(texte):
+        for rang in self._motifs.rangs(presents):
+            situation = self._situations[rang]
+            if situation not in trouvees and self._motifs.motifs[rang].search(texte):
                 trouvees.add(situation)
         if not trouvees:
             numeros = [self._numeros[m] for m in mots if m in self._numeros]
