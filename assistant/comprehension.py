@@ -67,7 +67,7 @@ _PREFERENCE = (
     "hors_sujet",
 )
 _CONVERSATION = frozenset({"salutation", "remerciement", "menu", "hors_sujet"})
-# What a message that tells a past danger may ask instead of help now.
+# What a message that tells a danger of another moment may ask instead of help now.
 _DEMANDES_SANS_AIDE = frozenset({"orientation", "conseiller", "contact"})
 _DEMANDES_APRES_UN_RECIT = _SUR_UNE_AIDE_OU_UN_ORGANISME | _DEMANDES_SANS_AIDE
 # An aid the person already gets ("je suis au rsa, et la css ?") weighs this much.
@@ -227,10 +227,10 @@ class Comprehenseur:
         )
         if detresse:
             urgence = Comprehension("urgence", None, 0.9, entites, (), detresse.situation)
-            if not self._detresse.danger_raconte_au_passe(mots):
+            if not self._detresse.danger_d_un_autre_moment(mots):
                 return urgence
             # "il y a deux ans j'étais à la rue, l'apl c'est pour moi ?": the danger is
-            # over, the question is the request. Anything short of a request stays urgent.
+            # not now, the question is the request. Anything short of one stays urgent.
             demande = self._demande(mots, normal, entites)
             if demande.intention in _DEMANDES_APRES_UN_RECIT and (
                 demande.aide or demande.intention in _DEMANDES_SANS_AIDE
@@ -247,8 +247,10 @@ class Comprehenseur:
         reperages = self._reperer(mots)
         lecture = self._lire(mots, reperages, normal.texte)
         if not lecture.aides and self._detresse.question_sur_un_numero(mots):
-            # "le 115 c'est gratuit ?": what an emergency number is.
-            return Comprehension("info_aide", None, 0.7, entites)
+            # "le 115 c'est gratuit ?": what an emergency number is; "le 119 est-il
+            # joignable la nuit ?": how to reach it.
+            intention = "contact" if "contact" in lecture.intentions else "info_aide"
+            return Comprehension(intention, None, 0.7, entites)
         seul = self._seuls.get(self._sans_politesse(mots, reperages))
         if seul and not lecture.aides:
             return Comprehension(seul, None, 0.9, entites)

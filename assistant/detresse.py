@@ -62,8 +62,8 @@ class DetecteurDetresse:
         self._numeros = lexique.numeros_urgence
         self._questions = lexique.questions_sur_un_numero
         self._requalifications = lexique.requalifications_urgence
-        self._recit_passe = lexique.recit_passe_urgence
-        self._danger_present = lexique.danger_present_urgence
+        self._pas_maintenant = lexique.pas_maintenant_urgence
+        self._maintenant = lexique.maintenant_urgence
         ordre = list(lexique.priorite_urgence)
         ordre += sorted(connues - set(ordre))
         self._rang: dict[str | None, int] = {s: rang for rang, s in enumerate(ordre)}
@@ -77,12 +77,14 @@ class DetecteurDetresse:
         texte = " ".join(mots)
         return any(question.search(texte) for question in self._questions)
 
-    def danger_raconte_au_passe(self, mots: tuple[str, ...]) -> bool:
-        """The message dates its danger in the past ("il y a deux ans", "c'est fini",
-        "après un AVC") and says nothing of now ("ce soir", "encore")."""
+    def danger_d_un_autre_moment(self, mots: tuple[str, ...]) -> bool:
+        """The message puts its danger at another moment than now: in the past ("il y a
+        deux ans", "c'est fini", "après un AVC"), in a habit ("en fin de mois"), or asks
+        for someone else ("je suis infirmière", "pour l'afficher"); and says nothing of
+        now ("ce soir", "encore")."""
         texte = " ".join(mots)
-        return any(m.search(texte) for m in self._recit_passe) and not any(
-            m.search(texte) for m in self._danger_present
+        return any(m.search(texte) for m in self._pas_maintenant) and not any(
+            m.search(texte) for m in self._maintenant
         )
 
     def detecter(self, mots: tuple[str, ...]) -> Detresse | None:

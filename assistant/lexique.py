@@ -44,9 +44,10 @@ class Lexique:
     requalifications_urgence: dict[
         str, tuple[frozenset[str | None], tuple[re.Pattern[str], ...]]
     ] = field(default_factory=dict)
-    # A danger dated in the past, and words that say it goes on: see `DetecteurDetresse`.
-    recit_passe_urgence: tuple[re.Pattern[str], ...] = ()
-    danger_present_urgence: tuple[re.Pattern[str], ...] = ()
+    # A danger of another moment (past, habitual, asked about for others), and words that
+    # say it is now: see `DetecteurDetresse.danger_d_un_autre_moment`.
+    pas_maintenant_urgence: tuple[re.Pattern[str], ...] = ()
+    maintenant_urgence: tuple[re.Pattern[str], ...] = ()
     # Words after which the next word is a name ("je m appelle", "j habite a"): never
     # corrected into another word.
     avant_un_nom: tuple[str, ...] = ()
@@ -160,10 +161,10 @@ def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
             ),
             priorite_urgence=_liste(urgence.get("priorite") or [], "urgence.priorite"),
             requalifications_urgence=_requalifications(urgence.get("requalifier")),
-            recit_passe_urgence=_motifs(urgence.get("recit_passe") or [], "urgence.recit_passe"),
-            danger_present_urgence=_motifs(
-                urgence.get("danger_present") or [], "urgence.danger_present"
+            pas_maintenant_urgence=_motifs(
+                urgence.get("pas_maintenant") or [], "urgence.pas_maintenant"
             ),
+            maintenant_urgence=_motifs(urgence.get("maintenant") or [], "urgence.maintenant"),
             avant_un_nom=_liste(noms.get("apres") or [], "noms.apres"),
             avant_un_nom_propre=_liste(
                 noms.get("apres_si_majuscule") or [], "noms.apres_si_majuscule"

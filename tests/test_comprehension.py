@@ -39,6 +39,10 @@ URGENCES_2 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-2.jsonl"
 # 78.7 %; 65.0 % and 79.6 % once the second was learnt: rules learnt on one set carry over
 # little to the next.
 URGENCES_3 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-3.jsonl"
+# A fourth (55 in danger, 45 not), written while the third was being learnt and read only
+# once it was: recall 74.6 %, precision 89.1 % on first reading (58.2 % and 78.0 % with
+# the understanding of that morning).
+URGENCES_4 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-4.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -316,6 +320,7 @@ OBJECTIFS = [
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_4, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -631,6 +636,17 @@ def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte
         ("mes enfants vont dormir le ventre vide", "faim"),
         ("l'auxiliaire gifle ma mère quand je ne suis pas là", "maltraitance"),
         ("on laisse mon oncle handicapé dans ses couches depuis hier", "maltraitance"),
+        ("bientôt je ne serai plus une charge pour vous", "suicide"),
+        ("j'ai confié mes chiens à mon frère, tout est réglé", "suicide"),
+        ("je trouve plus aucun sens à me lever", "suicide"),
+        ("quelqu'un a mis un truc dans mon verre, je sais plus où je suis", "violence"),
+        ("il a dit qu'il allait venir me faire la peau", "violence"),
+        ("mon mari m'a prise à la gorge", "violence"),
+        ("la voisine crie sur son bébé depuis ce matin", "enfant"),
+        ("mon grand pere nous reconnait plus il est tout confus", "medical"),
+        ("le petit a avalé des aimants du frigo", "medical"),
+        ("la prise du salon fait des étincelles", "incendie"),
+        ("l'eau rentre dans la chambre des enfants", "incendie"),
     ],
 )
 def test_situations_decrites_sans_les_nommer(
@@ -650,9 +666,13 @@ def test_situations_decrites_sans_les_nommer(
         ("après un infarctus je peux plus travailler, l'aah c'est combien ?", "montant", "aah"),
         ("j'ai vécu la rue il y a six ans, je cherche la caf de Lyon", "contact", None),
         ("mon frère s'est pendu l'an dernier, sa femme a droit à quoi ?", "orientation", None),
+        # A habit, or a helpline asked about for others.
+        ("en fin de mois on a faim, le colis du ccas c'est pour qui ?", "eligibilite", "aide_ccas"),
+        ("je suis éducatrice, le 3919 est joignable le week-end ?", "contact", None),
+        ("quel est le numéro d'écoute pour les victimes, pour nos résidents", "contact", None),
     ],
 )
-def test_un_danger_raconte_au_passe_laisse_la_question(
+def test_un_danger_d_un_autre_moment_laisse_la_question(
     comprehenseur: Comprehenseur, texte: str, intention: str, aide: str | None
 ) -> None:
     comprise = comprehenseur.comprendre(texte)
@@ -665,6 +685,7 @@ def test_un_danger_raconte_au_passe_laisse_la_question(
         "il me frappait il y a deux ans et il recommence, j'ai droit au rsa ?",
         "expulsée l'an dernier, et ce soir encore à la rue, l'apl ?",
         "il m'a battue il y a un mois, j'ai peur qu'il revienne, le rsa c'est pour moi ?",
+        "je suis infirmière et mon mari me frappe ce soir, la css ?",
         "il y a deux ans il m'a frappée, c'est fini",  # no question: stays an emergency
     ],
 )
