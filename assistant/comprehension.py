@@ -237,7 +237,11 @@ class Comprehenseur:
             ):
                 return demande
             return urgence
-        return self._demande(mots, normal, entites)
+        demande = self._demande(mots, normal, entites)
+        if demande.aide is None and demande.intention != "stop" and self._detresse.filet(mots):
+            # Words of harm said of right now, and no aid asked about: the safe reading.
+            return Comprehension("urgence", None, 0.6, entites)
+        return demande
 
     def _demande(
         self, mots: tuple[str, ...], normal: TexteNormalise, entites: Entites
@@ -245,7 +249,7 @@ class Comprehenseur:
         # "je peux encore toucher" is "je peux toucher".
         mots = tuple(m for m in mots if m not in self.lexique.incises)
         reperages = self._reperer(mots)
-        lecture = self._lire(mots, reperages, normal.texte)
+        lecture = self._lire(mots, reperages, " ".join(mots))
         if not lecture.aides and self._detresse.question_sur_un_numero(mots):
             # "le 115 c'est gratuit ?": what an emergency number is; "le 119 est-il
             # joignable la nuit ?": how to reach it.

@@ -62,6 +62,8 @@ class DetecteurDetresse:
         self._numeros = lexique.numeros_urgence
         self._questions = lexique.questions_sur_un_numero
         self._requalifications = lexique.requalifications_urgence
+        self._mots_du_filet = lexique.filet_urgence
+        self._maintenant_du_filet = lexique.filet_maintenant_urgence
         self._pas_maintenant = lexique.pas_maintenant_urgence
         self._maintenant = lexique.maintenant_urgence
         ordre = list(lexique.priorite_urgence)
@@ -85,6 +87,14 @@ class DetecteurDetresse:
         texte = " ".join(mots)
         return any(m.search(texte) for m in self._pas_maintenant) and not any(
             m.search(texte) for m in self._maintenant
+        )
+
+    def filet(self, mots: tuple[str, ...]) -> bool:
+        """A word of harm ("sang", "gaz", "couteau") in a message about right now ("ce
+        soir", "depuis dix minutes"): distress no pattern described. The caller applies it
+        only when no aid is asked about."""
+        return not self._mots_du_filet.isdisjoint(mots) and any(
+            m.search(" ".join(mots)) for m in self._maintenant_du_filet
         )
 
     def detecter(self, mots: tuple[str, ...]) -> Detresse | None:

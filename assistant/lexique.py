@@ -46,6 +46,10 @@ class Lexique:
     ] = field(default_factory=dict)
     # A danger of another moment (past, habitual, asked about for others), and words that
     # say it is now: see `DetecteurDetresse.danger_d_un_autre_moment`.
+    # Words of harm and words of now: together, with no aid asked about, a distress that
+    # no pattern described (`DetecteurDetresse.filet`).
+    filet_urgence: frozenset[str] = frozenset()
+    filet_maintenant_urgence: tuple[re.Pattern[str], ...] = ()
     pas_maintenant_urgence: tuple[re.Pattern[str], ...] = ()
     maintenant_urgence: tuple[re.Pattern[str], ...] = ()
     # Words after which the next word is a name ("je m appelle", "j habite a"): never
@@ -137,6 +141,7 @@ def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
         raise ContenuInvalide([f"lexique.yaml: -: illisible ({erreur})"]) from erreur
     try:
         urgence = brut["urgence"]
+        filet = urgence.get("filet") or {}
         noms = brut.get("noms") or {}
         motifs = {
             _situation(situation): _motifs(textes, f"urgence.motifs.{situation}")
@@ -165,6 +170,10 @@ def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
                 urgence.get("pas_maintenant") or [], "urgence.pas_maintenant"
             ),
             maintenant_urgence=_motifs(urgence.get("maintenant") or [], "urgence.maintenant"),
+            filet_urgence=frozenset(_liste(filet.get("mots") or [], "urgence.filet.mots")),
+            filet_maintenant_urgence=_motifs(
+                filet.get("maintenant") or [], "urgence.filet.maintenant"
+            ),
             avant_un_nom=_liste(noms.get("apres") or [], "noms.apres"),
             avant_un_nom_propre=_liste(
                 noms.get("apres_si_majuscule") or [], "noms.apres_si_majuscule"

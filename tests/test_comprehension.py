@@ -706,3 +706,34 @@ def test_un_danger_qui_dure_reste_une_urgence(comprehenseur: Comprehenseur, text
 )
 def test_figures_de_style_et_dangers_a_venir(comprehenseur: Comprehenseur, texte: str) -> None:
     assert comprehenseur.comprendre(texte).intention != "urgence"
+
+
+# The net: a word of harm said of right now, no aid asked about, no pattern for it.
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "ma grand mère a de la fièvre et elle délire depuis une heure",
+        "mon copain pleure et il crie dans la salle de bain depuis 20 minutes",
+        "mon père a une douleur horrible au ventre depuis deux heures",
+    ],
+)
+def test_le_filet_prend_un_danger_que_rien_ne_decrit(
+    comprehenseur: Comprehenseur, texte: str
+) -> None:
+    comprise = comprehenseur.comprendre(texte)
+    assert (comprise.intention, comprise.situation_urgence) == ("urgence", None)
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "la météo ce soir, il fait froid ?",
+        "j'ai peur pour mon apl maintenant",
+        "ce soir je dors chez ma soeur, on parle du rsa demain",
+        "il a de la fièvre, l'aeeh couvre les soins ?",
+    ],
+)
+def test_le_filet_laisse_ce_qui_n_est_pas_un_danger(
+    comprehenseur: Comprehenseur, texte: str
+) -> None:
+    assert comprehenseur.comprendre(texte).intention != "urgence"
