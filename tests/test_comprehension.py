@@ -43,10 +43,17 @@ URGENCES_3 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-3.jsonl"
 # once it was: recall 74.6 %, precision 89.1 % on first reading (58.2 % and 78.0 % with
 # the understanding of that morning).
 URGENCES_4 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-4.jsonl"
+# A fifth (55 in danger, 45 not), read once the fourth was learnt: recall 81.8 %,
+# precision 88.2 % (54.5 % and 75.0 % with the understanding of that morning).
+URGENCES_5 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-5.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
 MAISON_6 = Path(__file__).parent / "donnees" / "nlu-maison-6.jsonl"
+# Blind, general, read at the same time: large families, grandparents, widows, gig
+# workers, travellers, overseas, fragments, negations. First reading: intent 87.5 %, aid
+# 98.0 %, urgence recall 80.0 %, precision 88.9 %.
+MAISON_7 = Path(__file__).parent / "donnees" / "nlu-maison-7.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -317,10 +324,12 @@ OBJECTIFS = [
     (MAISON_4, 200, 0.90, 0.95, 1.0, 0.9),
     (MAISON_5, 200, 0.93, 0.95, 1.0, 0.9),
     (MAISON_6, 200, 0.93, 0.97, 1.0, 0.95),
+    (MAISON_7, 200, 0.9, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_4, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_5, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -647,6 +656,13 @@ def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte
         ("le petit a avalé des aimants du frigo", "medical"),
         ("la prise du salon fait des étincelles", "incendie"),
         ("l'eau rentre dans la chambre des enfants", "incendie"),
+        ("ma soeur a pris toute la boite de somnifères, elle dit plus rien", "medical"),
+        ("papa parle bizarrement et il peut pas lever le bras", "medical"),
+        ("on arrive pas à réveiller mamie, le chauffage d'appoint tourne depuis hier", "medical"),
+        ("un type me suit depuis la gare", "violence"),
+        ("il a dit qu'il tuerait les petits si je pars", "violence"),
+        ("le monsieur qui s'occupe de ma mère lui crie dessus et la pousse", "maltraitance"),
+        ("un homme de 40 ans veut que ma fille de 12 ans le retrouve ce soir", "enfant"),
     ],
 )
 def test_situations_decrites_sans_les_nommer(
@@ -731,6 +747,11 @@ def test_le_filet_prend_un_danger_que_rien_ne_decrit(
         "j'ai peur pour mon apl maintenant",
         "ce soir je dors chez ma soeur, on parle du rsa demain",
         "il a de la fièvre, l'aeeh couvre les soins ?",
+        # Travellers live in a caravan; a crisis "because of the caf"; a joke with "mdr".
+        "on vit en caravane, comment avoir une adresse pour le courrier ?",
+        "mon père fait une crise de nerfs à cause de la caf, son apl est suspendue",
+        "je vais me pendre si on me redemande ce papier mdr, c'est quoi les pièces pour l'apl",
+        "j'ai peur de me retrouver à la rue l'an prochain, le fsl peut aider ?",
     ],
 )
 def test_le_filet_laisse_ce_qui_n_est_pas_un_danger(
