@@ -46,12 +46,12 @@ class Lexique:
     ] = field(default_factory=dict)
     # A danger of another moment (past, habitual, asked about for others), and words that
     # say it is now: see `DetecteurDetresse.danger_d_un_autre_moment`.
+    pas_maintenant_urgence: tuple[re.Pattern[str], ...] = ()
+    maintenant_urgence: tuple[re.Pattern[str], ...] = ()
     # Words of harm and words of now: together, with no aid asked about, a distress that
     # no pattern described (`DetecteurDetresse.filet`).
     filet_urgence: frozenset[str] = frozenset()
     filet_maintenant_urgence: tuple[re.Pattern[str], ...] = ()
-    pas_maintenant_urgence: tuple[re.Pattern[str], ...] = ()
-    maintenant_urgence: tuple[re.Pattern[str], ...] = ()
     # Words after which the next word is a name ("je m appelle", "j habite a"): never
     # corrected into another word.
     avant_un_nom: tuple[str, ...] = ()

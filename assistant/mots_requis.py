@@ -32,11 +32,6 @@ class MotsRequis:
     mots: frozenset[str]
     prefixes: tuple[str, ...]
 
-    def possibles(self, mots: frozenset[str]) -> bool:
-        if not self.mots.isdisjoint(mots):
-            return True
-        return any(mot.startswith(p) for p in self.prefixes for mot in mots)
-
 
 class FiltreDeMotifs:
     """Patterns indexed by the words they need: a message's words give the patterns it may

@@ -194,6 +194,17 @@ GENERALISATION = [
     ("la pizza la plus proche", "hors_sujet", None),
     ("quel temps demain à marseille", "hors_sujet", None),
     ("c'est gratuit ce service ?", "menu", None),
+    # A danger of another moment, told to ask about an aid: the question is the request
+    # (the same story that says the danger goes on stays an emergency: see below).
+    ("mon ex me menaçait mais c'est fini, j'ai droit à l'asf ?", "eligibilite", "asf"),
+    ("agressée en 2021, handicapée depuis, c'est quoi l'aah ?", "info_aide", "aah"),
+    ("après un infarctus je peux plus travailler, l'aah c'est combien ?", "montant", "aah"),
+    ("j'ai vécu la rue il y a six ans, je cherche la caf de Lyon", "contact", None),
+    ("mon frère s'est pendu l'an dernier, sa femme a droit à quoi ?", "orientation", None),
+    # A habit, or a helpline asked about for others.
+    ("en fin de mois on a faim, le colis du ccas c'est pour qui ?", "eligibilite", "aide_ccas"),
+    ("je suis éducatrice, le 3919 est joignable le week-end ?", "contact", None),
+    ("quel est le numéro d'écoute pour les victimes, pour nos résidents", "contact", None),
 ]
 
 
@@ -536,6 +547,52 @@ def test_cas_difficiles(
     assert (compris.intention, compris.aide) == (intention, aide)
 
 
+# Situations described, not named: what a frightened person writes. Sentences of our own,
+# one family of French for each rule added after the blind distress sets 3 to 5.
+DECRITES_SANS_LES_NOMMER = [
+    ("le mieux c'est que demain je ne serai plus là, adieu", "suicide"),
+    ("jai ecrit des lettres pour ma famille, elles sont sur le buffet", "suicide"),
+    ("c'est decidé j'en finis cette nuit", "suicide"),
+    ("les cachets sont devant moi je vais tous les prendre", "suicide"),
+    ("il a fermé à clé et il a pris mon téléphone, je peux pas sortir", "violence"),
+    ("mon patron veut pas me laisser sortir du bureau", "violence"),
+    ("trois types m'attendent en bas avec des barres de fer", "violence"),
+    ("un homme est en train de défoncer ma porte", "violence"),
+    ("le copain de ma soeur va dans le lit de ma petite niece la nuit", "enfant"),
+    ("le bébé est resté seul dans la voiture sur le parking", "enfant"),
+    ("mon pere est tombé dans la cuisine il peut plus se relever", "medical"),
+    ("je me suis renversé l'eau bouillante sur le bras la peau part", "medical"),
+    ("ma femme tremble de partout depuis dix minutes", "medical"),
+    ("il y a de la fumée qui sort de l'appartement du dessous", "incendie"),
+    ("ça sent le gaz dans tout l'immeuble", "incendie"),
+    ("le feu a pris dans la chambre des enfants", "incendie"),
+    ("le foyer me met dehors ce soir à 20h avec mes deux petits", "abri"),
+    ("personne pour nous loger cette nuit, on a un nourrisson", "abri"),
+    ("on est sur un banc devant la gare avec les valises", "abri"),
+    ("mes enfants vont dormir le ventre vide", "faim"),
+    ("l'auxiliaire gifle ma mère quand je ne suis pas là", "maltraitance"),
+    ("on laisse mon oncle handicapé dans ses couches depuis hier", "maltraitance"),
+    ("bientôt je ne serai plus une charge pour vous", "suicide"),
+    ("j'ai confié mes chiens à mon frère, tout est réglé", "suicide"),
+    ("je trouve plus aucun sens à me lever", "suicide"),
+    ("quelqu'un a mis un truc dans mon verre, je sais plus où je suis", "violence"),
+    ("il a dit qu'il allait venir me faire la peau", "violence"),
+    ("mon mari m'a prise à la gorge", "violence"),
+    ("la voisine crie sur son bébé depuis ce matin", "enfant"),
+    ("mon grand pere nous reconnait plus il est tout confus", "medical"),
+    ("le petit a avalé des aimants du frigo", "medical"),
+    ("la prise du salon fait des étincelles", "incendie"),
+    ("l'eau rentre dans la chambre des enfants", "incendie"),
+    ("ma soeur a pris toute la boite de somnifères, elle dit plus rien", "medical"),
+    ("papa parle bizarrement et il peut pas lever le bras", "medical"),
+    ("on arrive pas à réveiller mamie, le chauffage d'appoint tourne depuis hier", "medical"),
+    ("un type me suit depuis la gare", "violence"),
+    ("il a dit qu'il tuerait les petits si je pars", "violence"),
+    ("le monsieur qui s'occupe de ma mère lui crie dessus et la pousse", "maltraitance"),
+    ("un homme de 40 ans veut que ma fille de 12 ans le retrouve ce soir", "enfant"),
+]
+
+
 @pytest.mark.parametrize(
     ("texte", "situation"),
     [
@@ -573,6 +630,7 @@ def test_cas_difficiles(
         ("je sors de prison ce matin, je sais pas où dormir", "abri"),
         ("mon père a la bouche de travers, il arrive plus à parler", "medical"),
         ("mon fils a 41 de fièvre et ne répond plus", "medical"),
+        *DECRITES_SANS_LES_NOMMER,
     ],
 )
 def test_situation_selon_le_contexte(
@@ -612,87 +670,27 @@ def test_situation_selon_le_contexte(
         "il y a trois ans j'étais sdf, aujourd'hui j'ai un studio, l'apl c'est possible ?",
         "notre association aide les familles sans abri, comment leur faire avoir la domiciliation",
         "mon premier mari était violent, on a divorcé, la pension n'est jamais versée, l'asf ?",
+        # Figures of speech, dangers to come.
+        "une recette de pot-au-feu pour dimanche ?",
+        "je vais finir à la rue si la caf ne paie pas, mon apl est bloquée",
+        "au secours la paperasse de la caf !! mon rsa est où ?",
+        "ce dossier mdph va me tuer, il faut quelles pièces ?",
+        "mon fils fait des crises d'épilepsie, l'aeeh c'est pour lui ?",
+        "à la rue depuis deux ans, je dors au centre d'hébergement, la domiciliation c'est où ?",
+        # Words of harm that the net must leave alone.
+        "la météo ce soir, il fait froid ?",
+        "j'ai peur pour mon apl maintenant",
+        "ce soir je dors chez ma soeur, on parle du rsa demain",
+        "il a de la fièvre, l'aeeh couvre les soins ?",
+        # Travellers live in a caravan; a crisis "because of the caf"; a joke with "mdr".
+        "on vit en caravane, comment avoir une adresse pour le courrier ?",
+        "mon père fait une crise de nerfs à cause de la caf, son apl est suspendue",
+        "je vais me pendre si on me redemande ce papier mdr, c'est quoi les pièces pour l'apl",
+        "j'ai peur de me retrouver à la rue l'an prochain, le fsl peut aider ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
     assert comprehenseur.comprendre(texte).intention != "urgence"
-
-
-# Situations described, not named: what a frightened person writes. Sentences of our own,
-# one family of French for each rule added after the third blind distress set.
-@pytest.mark.parametrize(
-    ("texte", "situation"),
-    [
-        ("le mieux c'est que demain je ne serai plus là, adieu", "suicide"),
-        ("jai ecrit des lettres pour ma famille, elles sont sur le buffet", "suicide"),
-        ("c'est decidé j'en finis cette nuit", "suicide"),
-        ("les cachets sont devant moi je vais tous les prendre", "suicide"),
-        ("il a fermé à clé et il a pris mon téléphone, je peux pas sortir", "violence"),
-        ("mon patron veut pas me laisser sortir du bureau", "violence"),
-        ("trois types m'attendent en bas avec des barres de fer", "violence"),
-        ("un homme est en train de défoncer ma porte", "violence"),
-        ("le copain de ma soeur va dans le lit de ma petite niece la nuit", "enfant"),
-        ("le bébé est resté seul dans la voiture sur le parking", "enfant"),
-        ("mon pere est tombé dans la cuisine il peut plus se relever", "medical"),
-        ("je me suis renversé l'eau bouillante sur le bras la peau part", "medical"),
-        ("ma femme tremble de partout depuis dix minutes", "medical"),
-        ("il y a de la fumée qui sort de l'appartement du dessous", "incendie"),
-        ("ça sent le gaz dans tout l'immeuble", "incendie"),
-        ("le feu a pris dans la chambre des enfants", "incendie"),
-        ("le foyer me met dehors ce soir à 20h avec mes deux petits", "abri"),
-        ("personne pour nous loger cette nuit, on a un nourrisson", "abri"),
-        ("on est sur un banc devant la gare avec les valises", "abri"),
-        ("mes enfants vont dormir le ventre vide", "faim"),
-        ("l'auxiliaire gifle ma mère quand je ne suis pas là", "maltraitance"),
-        ("on laisse mon oncle handicapé dans ses couches depuis hier", "maltraitance"),
-        ("bientôt je ne serai plus une charge pour vous", "suicide"),
-        ("j'ai confié mes chiens à mon frère, tout est réglé", "suicide"),
-        ("je trouve plus aucun sens à me lever", "suicide"),
-        ("quelqu'un a mis un truc dans mon verre, je sais plus où je suis", "violence"),
-        ("il a dit qu'il allait venir me faire la peau", "violence"),
-        ("mon mari m'a prise à la gorge", "violence"),
-        ("la voisine crie sur son bébé depuis ce matin", "enfant"),
-        ("mon grand pere nous reconnait plus il est tout confus", "medical"),
-        ("le petit a avalé des aimants du frigo", "medical"),
-        ("la prise du salon fait des étincelles", "incendie"),
-        ("l'eau rentre dans la chambre des enfants", "incendie"),
-        ("ma soeur a pris toute la boite de somnifères, elle dit plus rien", "medical"),
-        ("papa parle bizarrement et il peut pas lever le bras", "medical"),
-        ("on arrive pas à réveiller mamie, le chauffage d'appoint tourne depuis hier", "medical"),
-        ("un type me suit depuis la gare", "violence"),
-        ("il a dit qu'il tuerait les petits si je pars", "violence"),
-        ("le monsieur qui s'occupe de ma mère lui crie dessus et la pousse", "maltraitance"),
-        ("un homme de 40 ans veut que ma fille de 12 ans le retrouve ce soir", "enfant"),
-    ],
-)
-def test_situations_decrites_sans_les_nommer(
-    comprehenseur: Comprehenseur, texte: str, situation: str
-) -> None:
-    comprise = comprehenseur.comprendre(texte)
-    assert (comprise.intention, comprise.situation_urgence) == ("urgence", situation)
-
-
-# A danger told in the past to ask about an aid is that question; the same story that says
-# the danger goes on ("encore", "ce soir", "j'ai peur") stays an emergency.
-@pytest.mark.parametrize(
-    ("texte", "intention", "aide"),
-    [
-        ("mon ex me menaçait mais c'est fini, j'ai droit à l'asf ?", "eligibilite", "asf"),
-        ("agressée en 2021, handicapée depuis, c'est quoi l'aah ?", "info_aide", "aah"),
-        ("après un infarctus je peux plus travailler, l'aah c'est combien ?", "montant", "aah"),
-        ("j'ai vécu la rue il y a six ans, je cherche la caf de Lyon", "contact", None),
-        ("mon frère s'est pendu l'an dernier, sa femme a droit à quoi ?", "orientation", None),
-        # A habit, or a helpline asked about for others.
-        ("en fin de mois on a faim, le colis du ccas c'est pour qui ?", "eligibilite", "aide_ccas"),
-        ("je suis éducatrice, le 3919 est joignable le week-end ?", "contact", None),
-        ("quel est le numéro d'écoute pour les victimes, pour nos résidents", "contact", None),
-    ],
-)
-def test_un_danger_d_un_autre_moment_laisse_la_question(
-    comprehenseur: Comprehenseur, texte: str, intention: str, aide: str | None
-) -> None:
-    comprise = comprehenseur.comprendre(texte)
-    assert (comprise.intention, comprise.aide) == (intention, aide)
 
 
 @pytest.mark.parametrize(
@@ -709,21 +707,6 @@ def test_un_danger_qui_dure_reste_une_urgence(comprehenseur: Comprehenseur, text
     assert comprehenseur.comprendre(texte).intention == "urgence"
 
 
-@pytest.mark.parametrize(
-    "texte",
-    [
-        "une recette de pot-au-feu pour dimanche ?",
-        "je vais finir à la rue si la caf ne paie pas, mon apl est bloquée",
-        "au secours la paperasse de la caf !! mon rsa est où ?",
-        "ce dossier mdph va me tuer, il faut quelles pièces ?",
-        "mon fils fait des crises d'épilepsie, l'aeeh c'est pour lui ?",
-        "à la rue depuis deux ans, je dors au centre d'hébergement, la domiciliation c'est où ?",
-    ],
-)
-def test_figures_de_style_et_dangers_a_venir(comprehenseur: Comprehenseur, texte: str) -> None:
-    assert comprehenseur.comprendre(texte).intention != "urgence"
-
-
 # The net: a word of harm said of right now, no aid asked about, no pattern for it.
 @pytest.mark.parametrize(
     "texte",
@@ -738,23 +721,3 @@ def test_le_filet_prend_un_danger_que_rien_ne_decrit(
 ) -> None:
     comprise = comprehenseur.comprendre(texte)
     assert (comprise.intention, comprise.situation_urgence) == ("urgence", None)
-
-
-@pytest.mark.parametrize(
-    "texte",
-    [
-        "la météo ce soir, il fait froid ?",
-        "j'ai peur pour mon apl maintenant",
-        "ce soir je dors chez ma soeur, on parle du rsa demain",
-        "il a de la fièvre, l'aeeh couvre les soins ?",
-        # Travellers live in a caravan; a crisis "because of the caf"; a joke with "mdr".
-        "on vit en caravane, comment avoir une adresse pour le courrier ?",
-        "mon père fait une crise de nerfs à cause de la caf, son apl est suspendue",
-        "je vais me pendre si on me redemande ce papier mdr, c'est quoi les pièces pour l'apl",
-        "j'ai peur de me retrouver à la rue l'an prochain, le fsl peut aider ?",
-    ],
-)
-def test_le_filet_laisse_ce_qui_n_est_pas_un_danger(
-    comprehenseur: Comprehenseur, texte: str
-) -> None:
-    assert comprehenseur.comprendre(texte).intention != "urgence"
