@@ -46,6 +46,9 @@ URGENCES_4 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-4.jsonl"
 # A fifth (55 in danger, 45 not), read once the fourth was learnt: recall 81.8 %,
 # precision 88.2 % (54.5 % and 75.0 % with the understanding of that morning).
 URGENCES_5 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-5.jsonl"
+# A sixth (55 in danger, 45 not), read once the fifth was learnt: recall 81.8 %,
+# precision 86.5 % (61.8 % and 75.6 % with the understanding of that morning).
+URGENCES_6 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-6.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -54,6 +57,10 @@ MAISON_6 = Path(__file__).parent / "donnees" / "nlu-maison-6.jsonl"
 # workers, travellers, overseas, fragments, negations. First reading: intent 87.5 %, aid
 # 98.0 %, urgence recall 80.0 %, precision 88.9 %.
 MAISON_7 = Path(__file__).parent / "donnees" / "nlu-maison-7.jsonl"
+# Blind, general, read with the sixth distress set: newcomers, farmers, guardianship, long
+# life stories with the question at the end. First reading: intent 85.0 % (84.5 % that
+# morning), aid 98.0 %, urgence recall 90.0 %, precision 90.0 % (75.0 % that morning).
+MAISON_8 = Path(__file__).parent / "donnees" / "nlu-maison-8.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +212,15 @@ GENERALISATION = [
     ("en fin de mois on a faim, le colis du ccas c'est pour qui ?", "eligibilite", "aide_ccas"),
     ("je suis éducatrice, le 3919 est joignable le week-end ?", "contact", None),
     ("quel est le numéro d'écoute pour les victimes, pour nos résidents", "contact", None),
+    ("partie de chez lui, hébergée chez ma tante, je veux parler à quelqu'un", "conseiller", None),
+    # "quand" that sets a condition is no question of date; "toujours", "quand même": still
+    # entitled?
+    ("la css, on y a droit quand on a un petit salaire ?", "eligibilite", "css"),
+    ("on a toujours l'asf si je me remets en couple ?", "eligibilite", "asf"),
+    ("il pourra avoir la pch même à la maison ?", "eligibilite", "pch"),
+    ("la cmu ça existe encore ?", "info_aide", "css"),
+    ("je sors de prison, par où je commence ?", "orientation", None),
+    ("le secours d'urgence du ccas c'est pour qui ?", "eligibilite", "aide_ccas"),
 ]
 
 
@@ -336,11 +352,13 @@ OBJECTIFS = [
     (MAISON_5, 200, 0.93, 0.95, 1.0, 0.9),
     (MAISON_6, 200, 0.93, 0.97, 1.0, 0.95),
     (MAISON_7, 200, 0.9, 0.97, 1.0, 0.95),
+    (MAISON_8, 200, 0.88, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_4, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_5, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_6, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -590,6 +608,14 @@ DECRITES_SANS_LES_NOMMER = [
     ("il a dit qu'il tuerait les petits si je pars", "violence"),
     ("le monsieur qui s'occupe de ma mère lui crie dessus et la pousse", "maltraitance"),
     ("un homme de 40 ans veut que ma fille de 12 ans le retrouve ce soir", "enfant"),
+    ("je tiendrai pas une journée de plus, pardon à tous", "suicide"),
+    ("demain vous entendrez plus parler de moi", "suicide"),
+    ("il menace de mettre le feu à la maison avec nous dedans", "violence"),
+    ("mon ex attend en bas de chez moi depuis ce matin", "violence"),
+    ("mon petit frère 9 ans se fait toucher par un voisin", "enfant"),
+    ("maman est dans ses excréments depuis hier, personne passe", "maltraitance"),
+    ("ma fille siffle quand elle respire et la ventoline est vide", "medical"),
+    ("vertiges et mal à la tête depuis qu'on a allumé le brasero", "medical"),
 ]
 
 
@@ -687,6 +713,8 @@ def test_situation_selon_le_contexte(
         "mon père fait une crise de nerfs à cause de la caf, son apl est suspendue",
         "je vais me pendre si on me redemande ce papier mdr, c'est quoi les pièces pour l'apl",
         "j'ai peur de me retrouver à la rue l'an prochain, le fsl peut aider ?",
+        "je meurs de faim mdr vivement ce soir, l'apl tombe quand ?",
+        "mon cousin est à la rue depuis des années, il dort au foyer, la domiciliation ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
