@@ -49,6 +49,9 @@ URGENCES_5 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-5.jsonl"
 # A sixth (55 in danger, 45 not), read once the fifth was learnt: recall 81.8 %,
 # precision 86.5 % (61.8 % and 75.6 % with the understanding of that morning).
 URGENCES_6 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-6.jsonl"
+# A seventh (45 in danger, 35 not; phonetic spellings, letters), read once the sixth was
+# learnt: recall 86.7 %, precision 92.9 % (66.7 % and 73.2 % that morning).
+URGENCES_7 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-7.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -61,6 +64,9 @@ MAISON_7 = Path(__file__).parent / "donnees" / "nlu-maison-7.jsonl"
 # life stories with the question at the end. First reading: intent 85.0 % (84.5 % that
 # morning), aid 98.0 %, urgence recall 90.0 %, precision 90.0 % (75.0 % that morning).
 MAISON_8 = Path(__file__).parent / "donnees" / "nlu-maison-8.jsonl"
+# Blind, general, 150 messages read with the seventh distress set (phonetic spelling, two
+# languages, letters): intent 90.0 % (88.7 % that morning), aid 96.0 %.
+MAISON_9 = Path(__file__).parent / "donnees" / "nlu-maison-9.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +227,9 @@ GENERALISATION = [
     ("la cmu ça existe encore ?", "info_aide", "css"),
     ("je sors de prison, par où je commence ?", "orientation", None),
     ("le secours d'urgence du ccas c'est pour qui ?", "eligibilite", "aide_ccas"),
+    ("il me battait, en foyer y a 2 mois, quels papiers pour la css", "pieces", "css"),
+    ("mon mari est parti, il y a d'autres aides pour moi ?", "orientation", None),
+    ("where do i apply for the rsa", "demarche", "rsa"),
 ]
 
 
@@ -353,12 +362,14 @@ OBJECTIFS = [
     (MAISON_6, 200, 0.93, 0.97, 1.0, 0.95),
     (MAISON_7, 200, 0.9, 0.97, 1.0, 0.95),
     (MAISON_8, 200, 0.88, 0.97, 1.0, 0.95),
+    (MAISON_9, 150, 0.9, 0.95, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_4, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_5, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_6, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_7, 80, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -616,6 +627,11 @@ DECRITES_SANS_LES_NOMMER = [
     ("maman est dans ses excréments depuis hier, personne passe", "maltraitance"),
     ("ma fille siffle quand elle respire et la ventoline est vide", "medical"),
     ("vertiges et mal à la tête depuis qu'on a allumé le brasero", "medical"),
+    ("cette nuit c fini pr moi", "suicide"),
+    ("son père est bourré et il conduit avec les petits dans la voiture", "enfant"),
+    ("le gamin d'en face se penche par la fenêtre du 4e", "enfant"),
+    ("on m'a droguée hier soir, je sais pas ce qui s'est passé", "violence"),
+    ("mon fils a avalé une plaquette de cachets", "medical"),
 ]
 
 
@@ -715,6 +731,7 @@ def test_situation_selon_le_contexte(
         "j'ai peur de me retrouver à la rue l'an prochain, le fsl peut aider ?",
         "je meurs de faim mdr vivement ce soir, l'apl tombe quand ?",
         "mon cousin est à la rue depuis des années, il dort au foyer, la domiciliation ?",
+        "arrêtez, vous me harcelez avec vos sms",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
