@@ -180,13 +180,12 @@ class Comprehenseur:
 
         situations = catalogue.urgences.situations
         self._detresse = DetecteurDetresse(situations, lexique, self._mots)
-        self._intention_du_motif = [
-            (intention, poids)
-            for intention, motifs in lexique.motifs_intentions.items()
-            for _, poids in motifs
-        ]
         self._motifs_intentions = FiltreDeMotifs(
-            tuple(m for motifs in lexique.motifs_intentions.values() for m, _ in motifs),
+            (
+                ((intention, poids), motif)
+                for intention, motifs in lexique.motifs_intentions.items()
+                for motif, poids in motifs
+            ),
             frozenset(lexique.vides),
         )
         for situation in situations:
@@ -249,7 +248,7 @@ class Comprehenseur:
         # "je peux encore toucher" is "je peux toucher".
         mots = tuple(m for m in mots if m not in self.lexique.incises)
         reperages = self._reperer(mots)
-        lecture = self._lire(mots, reperages, " ".join(mots))
+        lecture = self._lire(mots, reperages)
         if not lecture.aides and self._detresse.question_sur_un_numero(mots):
             # "le 115 c'est gratuit ?": what an emergency number is; "le 119 est-il
             # joignable la nuit ?": how to reach it.
@@ -317,13 +316,15 @@ class Comprehenseur:
                 garde[reperage.debut : reperage.fin] = [""] * (reperage.fin - reperage.debut)
         return " ".join(m for m in garde if m)
 
-    def _lire(self, mots: tuple[str, ...], reperages: list[Reperage], texte: str) -> _Lecture:
+    def _lire(self, mots: tuple[str, ...], reperages: list[Reperage]) -> _Lecture:
         lecture = _Lecture()
         lecture.relance = any(mots[: len(debut)] == debut for debut in self._relances)
         lecture.sur_les_messages = not _MOTS_DES_MESSAGES.isdisjoint(mots)
-        for rang in self._motifs_intentions.rangs(frozenset(texte.split())):
-            if self._motifs_intentions.motifs[rang].search(texte):
-                _ajouter(lecture.intentions, *self._intention_du_motif[rang])
+        texte = " ".join(mots)
+        presents = frozenset(texte.split())
+        for (intention, poids), motif in self._motifs_intentions.possibles(presents):
+            if motif.search(texte):
+                _ajouter(lecture.intentions, intention, poids)
         couverts = [False] * len(mots)
         for reperage in reperages:
             couverts[reperage.debut : reperage.fin] = [True] * (reperage.fin - reperage.debut)

@@ -52,13 +52,17 @@ class DetecteurDetresse:
             )
         frequents = frozenset(lexique.vides)
         # Every situation's patterns in one index: a message runs only those it may match.
-        self._situations = [
-            situation for situation, motifs in lexique.motifs_urgence.items() for _ in motifs
-        ]
         self._motifs = FiltreDeMotifs(
-            tuple(m for motifs in lexique.motifs_urgence.values() for m in motifs), frequents
+            (
+                (situation, m)
+                for situation, motifs in lexique.motifs_urgence.items()
+                for m in motifs
+            ),
+            frequents,
         )
-        self._exclusions = FiltreDeMotifs(lexique.exclusions_urgence, frequents)
+        self._exclusions = FiltreDeMotifs(
+            ((None, m) for m in lexique.exclusions_urgence), frequents
+        )
         self._numeros = lexique.numeros_urgence
         self._questions = lexique.questions_sur_un_numero
         self._requalifications = lexique.requalifications_urgence
@@ -93,13 +97,14 @@ class DetecteurDetresse:
         """A word of harm ("sang", "gaz", "couteau") in a message about right now ("ce
         soir", "depuis dix minutes"): distress no pattern described. The caller applies it
         only when no aid is asked about."""
-        return not self._mots_du_filet.isdisjoint(mots) and any(
-            m.search(" ".join(mots)) for m in self._maintenant_du_filet
-        )
+        if self._mots_du_filet.isdisjoint(mots):
+            return False
+        texte = " ".join(mots)
+        return any(m.search(texte) for m in self._maintenant_du_filet)
 
     def detecter(self, mots: tuple[str, ...]) -> Detresse | None:
         texte = " ".join(mots)
-        for exclusion in self._exclusions.possibles(frozenset(mots)):
+        for _, exclusion in self._exclusions.possibles(frozenset(mots)):
             texte = exclusion.sub(" ", texte)
         mots = tuple(texte.split())
         texte = " ".join(mots)
@@ -107,9 +112,8 @@ class DetecteurDetresse:
         trouvees: set[str | None] = {
             sens.cible for reperage in self._index.reperer(mots) for sens in reperage.sens
         }
-        for rang in self._motifs.rangs(presents):
-            situation = self._situations[rang]
-            if situation not in trouvees and self._motifs.motifs[rang].search(texte):
+        for situation, motif in self._motifs.possibles(presents):
+            if situation not in trouvees and motif.search(texte):
                 trouvees.add(situation)
         if not trouvees:
             numeros = [self._numeros[m] for m in mots if m in self._numeros]

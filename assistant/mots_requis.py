@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 with warnings.catch_warnings():
     # Deprecated as public modules, still the parser `re` itself uses.
@@ -21,6 +23,8 @@ with warnings.catch_warnings():
     import sre_constants as sc
     import sre_parse
 
+# What a pattern stands for, for the caller.
+E = TypeVar("E")
 # Beyond this many first words a branch is not worth filtering on.
 _MAX_MOTS = 400
 
@@ -33,16 +37,19 @@ class MotsRequis:
     prefixes: tuple[str, ...]
 
 
-class FiltreDeMotifs:
-    """Patterns indexed by the words they need: a message's words give the patterns it may
-    match, in their order, without testing each pattern's list."""
+class FiltreDeMotifs(Generic[E]):
+    """Patterns, each with what it stands for (a situation, an intent and its weight),
+    indexed by the words they need: a message's words give the patterns it may match, in
+    their order, without testing each pattern's list."""
 
-    def __init__(self, motifs: tuple[re.Pattern[str], ...], frequents: frozenset[str]) -> None:
-        self.motifs = motifs
+    def __init__(
+        self, motifs: Iterable[tuple[E, re.Pattern[str]]], frequents: frozenset[str]
+    ) -> None:
+        self._motifs = tuple(motifs)
         self._toujours: set[int] = set()
         self._par_mot: dict[str, set[int]] = {}
         self._par_prefixe: dict[str, set[int]] = {}
-        for rang, motif in enumerate(motifs):
+        for rang, (_, motif) in enumerate(self._motifs):
             requis = mots_requis(motif, frequents)
             if requis is None:
                 self._toujours.add(rang)
@@ -53,8 +60,9 @@ class FiltreDeMotifs:
                 self._par_prefixe.setdefault(prefixe, set()).add(rang)
         self._longueurs = sorted({len(p) for p in self._par_prefixe})
 
-    def possibles(self, mots: frozenset[str]) -> list[re.Pattern[str]]:
-        return [self.motifs[rang] for rang in self.rangs(mots)]
+    def possibles(self, mots: frozenset[str]) -> list[tuple[E, re.Pattern[str]]]:
+        """The patterns these words may match, with what each stands for, in order."""
+        return [self._motifs[rang] for rang in self.rangs(mots)]
 
     def rangs(self, mots: frozenset[str]) -> list[int]:
         """The positions, in order, of the patterns these words may match."""

@@ -257,12 +257,11 @@ class AdaptateurTelegram:
             self.metriques.compter_tour(CANAL, tour, time.perf_counter() - debut)
         if tour.rejoue or tour.reponse is None:
             return
+        sortants = self.composer(tour.reponse)
         if tour.en_panne:
             # Without buttons, and without asking for a contact: the base may be down.
-            excuses = self.composer(tour.reponse)
-            await self._envoyer(entrant.adresse, [Sortant(s.texte, repli="") for s in excuses])
+            await self._envoyer(entrant.adresse, [Sortant(s.texte, repli="") for s in sortants])
             return
-        sortants = self.composer(tour.reponse)
         if demander_contact and doit_demander_contact(tour.reponse):
             verifie = await asyncio.to_thread(
                 telephone_verifie, self.service.moteur_sql, entrant.adresse

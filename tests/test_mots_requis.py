@@ -51,12 +51,13 @@ def test_mots_lus_dans_le_motif(motif: str, attendu: MotsRequis) -> None:
 )
 def test_motif_illisible_toujours_joue(motif: str) -> None:
     assert mots_requis(re.compile(motif), FREQUENTS) is None
-    assert FiltreDeMotifs((re.compile(motif),), FREQUENTS).rangs(frozenset({"rien"})) == [0]
+    filtre = FiltreDeMotifs([(None, re.compile(motif))], FREQUENTS)
+    assert filtre.rangs(frozenset({"rien"})) == [0]
 
 
 def test_le_filtre_garde_l_ordre_et_ecarte_ce_qui_ne_peut_pas_correspondre() -> None:
     motifs = (re.compile(r"\bgaz\b"), re.compile(r"\bfrapp\w*"), re.compile(r"\bfumee\b"))
-    filtre = FiltreDeMotifs(motifs, FREQUENTS)
+    filtre = FiltreDeMotifs(((None, m) for m in motifs), FREQUENTS)
     assert filtre.rangs(frozenset({"fumee", "il", "frappait"})) == [1, 2]
     assert filtre.rangs(frozenset({"bonjour"})) == []
 
@@ -69,7 +70,7 @@ def test_sur_notre_lexique_le_filtre_ne_cache_aucune_correspondance(
     motifs = [m for ms in lexique.motifs_urgence.values() for m in ms]
     motifs += [*lexique.exclusions_urgence]
     motifs += [m for ms in lexique.motifs_intentions.values() for m, _ in ms]
-    filtre = FiltreDeMotifs(tuple(motifs), frozenset(lexique.vides))
+    filtre = FiltreDeMotifs(((None, m) for m in motifs), frozenset(lexique.vides))
     textes = [
         " ".join(comprehenseur._mots(json.loads(ligne)["texte"]))
         for jeu in sorted(DONNEES.glob("*.jsonl"))
