@@ -11,6 +11,7 @@ what the cues alone cannot tell.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -94,6 +95,8 @@ _MOTS_DES_MESSAGES = frozenset({
 })  # fmt: skip
 # A word shared by the names of this many aids at most is worth a "which one?".
 _MAX_CANDIDATES_PAR_TETE = 4
+# Readings remembered, for texts up to this length (longer ones seldom come back).
+_LECTURES_GARDEES, _LONGUEUR_GARDEE = 4096, 160
 
 
 @dataclass
@@ -123,7 +126,13 @@ def _meilleur(scores: dict[str, float]) -> str:
 
 
 class Comprehenseur:
-    def __init__(self, catalogue: Catalogue, lexique: Lexique | None = None) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        lexique: Lexique | None = None,
+        lectures_gardees: int = _LECTURES_GARDEES,
+    ) -> None:
+        """`lectures_gardees`: how many readings of recent texts to remember (0: none)."""
         self.catalogue = catalogue
         if lexique is None:
             dossier = catalogue.dossier
@@ -198,6 +207,10 @@ class Comprehenseur:
             cibles, self._mots_connus(catalogue, lexique), mots_du_francais()
         )
         self._noms_approches = PhrasesApprochees(noms_aides)
+        # The same short messages come back all day ("1", "oui", "merci", "c quoi le rsa"):
+        # reading one costs about 0.1 ms, a third of a turn (benchmarks/cout_webhook.py).
+        # The reading depends on the text and the year alone; the text is stored anyway.
+        self._lectures_recentes = functools.lru_cache(lectures_gardees)(self._lire_texte)
 
     def _mots(self, texte: str) -> tuple[str, ...]:
         return self._normaliseur(texte).tokens
@@ -215,9 +228,16 @@ class Comprehenseur:
         return connus
 
     def comprendre(self, texte: str) -> Comprehension:
+        # The year is part of the reading: "né le 3/4/08" is read against it.
+        annee = dt.date.today().year
+        if len(texte) > _LONGUEUR_GARDEE:
+            return self._lire_texte(texte, annee)
+        return self._lectures_recentes(texte, annee)
+
+    def _lire_texte(self, texte: str, annee: int) -> Comprehension:
         normal = self._normaliseur(texte)
         mots = self._correcteur.corriger(normal.tokens, self._noms(texte, normal.tokens))
-        trouvees = extraire_entites(texte)
+        trouvees = extraire_entites(texte, annee)
         entites = Entites(trouvees.numero_dossier, trouvees.date_naissance)
 
         # The words as written too: a correction must never hide distress.

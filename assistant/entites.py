@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # At least 7 digits, a file number; groups of digits may be split by a space, dot or dash.
 LONGUEUR_MIN_NUMERO = 7
@@ -118,7 +119,13 @@ def _chercher_numero(texte: str) -> str | None:
 
 def extraire_entites(texte: str, annee_courante: int | None = None) -> EntitesTrouvees:
     """The file number and the date of birth written in `texte`, when there are."""
-    annee = annee_courante or dt.date.today().year
+    return _extraire(texte, annee_courante or dt.date.today().year)
+
+
+# A turn reads its text's entities up to three times (the service, the understanding, the
+# application check): the last texts are remembered.
+@lru_cache(maxsize=256)
+def _extraire(texte: str, annee: int) -> EntitesTrouvees:
     simple = _TELEPHONE_ECRIT.sub(lambda t: " " * len(t.group(0)), _simplifier(texte))
     date_trouvee = _chercher_date(simple, annee)
     date = None

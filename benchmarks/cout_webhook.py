@@ -136,6 +136,8 @@ async def principal(args: argparse.Namespace) -> None:
     if args.profil:
         print("\n(profil du dernier tour : le profileur ralentit tout, comparer les parts)")
         pstats.Stats(profil).sort_stats(args.tri).print_stats(args.lignes)
+        if args.sortie:
+            profil.dump_stats(args.sortie)
 
 
 def main() -> None:
@@ -146,6 +148,7 @@ def main() -> None:
     analyseur.add_argument("--profil", action="store_true")
     analyseur.add_argument("--tri", default="tottime", help="tottime ou cumulative")
     analyseur.add_argument("--lignes", type=int, default=40)
+    analyseur.add_argument("--sortie", default=None, help="fichier du profil (pstats)")
     args = analyseur.parse_args()
     logging.disable(logging.INFO)
     logging.basicConfig(level=logging.WARNING)

@@ -18,6 +18,7 @@ import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 
+from assistant.comprehension import Comprehenseur
 from assistant.contenus import Aide, Catalogue, charger_catalogue
 from assistant.etat import EtatDialogue
 from assistant.moteur import Moteur
@@ -86,7 +87,8 @@ def messages(catalogue: Catalogue, nombre: int, graine: int = 11) -> list[str]:
 
 def mesurer(catalogue: Catalogue, textes: list[str]) -> dict[str, float]:
     debut_construction = time.perf_counter()
-    moteur = Moteur.depuis_catalogue(catalogue)
+    # Every message read afresh: the readings the service remembers would hide the cost.
+    moteur = Moteur(catalogue, Comprehenseur(catalogue, lectures_gardees=0))
     construction = time.perf_counter() - debut_construction
     maintenant = dt.datetime(2026, 11, 30, 10, 0)
     etat = EtatDialogue()

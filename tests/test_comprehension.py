@@ -342,6 +342,28 @@ def test_confiance_entre_0_et_1(comprehenseur: Comprehenseur) -> None:
         assert 0.0 <= comprehenseur.comprendre(texte).confiance <= 1.0
 
 
+def test_un_texte_qui_revient_est_lu_une_seule_fois(catalogue: Catalogue) -> None:
+    comprehenseur = Comprehenseur(catalogue, lectures_gardees=2)
+    premiere = comprehenseur.comprendre("jai droit au rsa ?")
+    assert premiere.intention == "eligibilite" and premiere.aide == "rsa"
+    assert comprehenseur.comprendre("jai droit au rsa ?") is premiere
+    # Two other texts push it out: it is read again, to the same reading.
+    comprehenseur.comprendre("merci")
+    comprehenseur.comprendre("c koi l apl")
+    relue = comprehenseur.comprendre("jai droit au rsa ?")
+    assert relue == premiere and relue is not premiere
+    # A long text is never kept.
+    long = "bonjour " * 30 + "combien on touche avec la prime d'activite"
+    assert comprehenseur.comprendre(long).intention == "montant"
+    assert comprehenseur.comprendre(long) is not comprehenseur.comprendre(long)
+
+
+def test_sans_memoire_chaque_texte_est_relu(catalogue: Catalogue) -> None:
+    comprehenseur = Comprehenseur(catalogue, lectures_gardees=0)
+    premiere = comprehenseur.comprendre("jai droit au rsa ?")
+    assert comprehenseur.comprendre("jai droit au rsa ?") is not premiere
+
+
 @pytest.mark.skipif(not DEV.exists(), reason=f"{DEV} absent")
 def test_objectifs_sur_le_jeu_de_developpement(comprehenseur: Comprehenseur) -> None:
     resultat = evaluer(_lire(DEV), comprehenseur)
