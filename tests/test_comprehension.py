@@ -52,6 +52,7 @@ URGENCES_6 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-6.jsonl"
 # A seventh (45 in danger, 35 not; phonetic spellings, letters), read once the sixth was
 # learnt: recall 86.7 %, precision 92.9 % (66.7 % and 73.2 % that morning).
 URGENCES_7 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-7.jsonl"
+URGENCES_8 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-8.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -67,6 +68,7 @@ MAISON_8 = Path(__file__).parent / "donnees" / "nlu-maison-8.jsonl"
 # Blind, general, 150 messages read with the seventh distress set (phonetic spelling, two
 # languages, letters): intent 90.0 % (88.7 % that morning), aid 96.0 %.
 MAISON_9 = Path(__file__).parent / "donnees" / "nlu-maison-9.jsonl"
+MAISON_10 = Path(__file__).parent / "donnees" / "nlu-maison-10.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -385,6 +387,7 @@ OBJECTIFS = [
     (MAISON_7, 200, 0.9, 0.97, 1.0, 0.95),
     (MAISON_8, 200, 0.88, 0.97, 1.0, 0.95),
     (MAISON_9, 150, 0.9, 0.95, 1.0, 0.95),
+    (MAISON_10, 200, 0.95, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -392,6 +395,7 @@ OBJECTIFS = [
     (URGENCES_5, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_6, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_7, 80, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_8, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -587,6 +591,17 @@ CAS_DIFFICILES = [
     ("stop sending me messages", "stop", None),
     # The former name of the prime d'activité.
     ("le rsa activité ça existe encore ?", "info_aide", "prime_activite"),
+    # What an aid is, in a few words; "kom" for "comment"; a question, not thanks.
+    ("la css je vois pas trop ce que c'est", "info_aide", "css"),
+    ("expliquez-moi de quoi il s'agit, le cheque energie", "info_aide", "cheque_energie"),
+    ("la prime d'activité c'est un salaire en plus ?", "info_aide", "prime_activite"),
+    ("kom on fé pour le rsa svp", "demarche", "rsa"),
+    ("elle doit faire son dossier de bourse, par où commencer", "demarche", "bourse_etudiant"),
+    ("est-ce que le chèque énergie ça marche pour le fioul", "eligibilite", "cheque_energie"),
+    ("pour les allocs faut en avoir deux des enfants ?", "eligibilite", "allocations_familiales"),
+    ("vous êtes là pour m'aider sur quoi ?", "menu", None),
+    ("l'argent des handicapés c'est combien par mois", "montant", "aah"),
+    ("la retraite des vieux qui ont pas cotisé c'est quoi", "info_aide", "aspa"),
 ]
 
 
@@ -694,6 +709,22 @@ DECRITES_SANS_LES_NOMMER = [
         ("je sors de prison ce matin, je sais pas où dormir", "abri"),
         ("mon père a la bouche de travers, il arrive plus à parler", "medical"),
         ("mon fils a 41 de fièvre et ne répond plus", "medical"),
+        # Veiled farewells, a threat to silence, a child's room at night, a whole box.
+        ("j'ai tout vidé, je m'en vais cette nuit pour de bon", "suicide"),
+        ("mon mari est mort l'hiver dernier, je veux le retrouver là-haut", "suicide"),
+        ("le viaduc est à deux rues, j'y monte tout à l'heure", "suicide"),
+        ("j'aimerais m'endormir et ne plus jamais me réveiller", "suicide"),
+        ("si je le quitte il me tuera, il me l'a juré", "violence"),
+        ("elle veut me tuée, aidez moi", "violence"),
+        ("je peux pas appeler, il surveille à côté", "violence"),
+        ("mon frère me bouscule contre le mur quand il a bu", "violence"),
+        ("mon oncle entre dans la chambre de mon petit frère quand tout le monde dort", "enfant"),
+        ("les gamins du 3e sont tout seuls depuis ce matin", "enfant"),
+        ("je suis enceinte de 6 mois et j'ai des contractions très fortes", "medical"),
+        ("ma femme a perdu beaucoup de sang en tombant", "medical"),
+        ("il a avalé tout le tramadol de sa mère il y a vingt minutes", "medical"),
+        ("elle a pris toutes les plaquettes de la pharmacie", "medical"),
+        ("mon père est coincé dans l'ascenseur depuis une heure", None),
         *DECRITES_SANS_LES_NOMMER,
     ],
 )
@@ -754,6 +785,16 @@ def test_situation_selon_le_contexte(
         "je meurs de faim mdr vivement ce soir, l'apl tombe quand ?",
         "mon cousin est à la rue depuis des années, il dort au foyer, la domiciliation ?",
         "arrêtez, vous me harcelez avec vos sms",
+        # Associations, topics of society, help received, jokes, hypotheses.
+        "je suis bénévole au Secours catholique, une famille peut avoir l'ars ?",
+        "on a parlé de la maltraitance des personnes handicapées en cours, c'est qui le 3977 ?",
+        "si un homme est frappé par sa femme, il y a une aide pour partir ?",
+        "mon dossier est en danger de passer en commission ? l'aah",
+        "j'ai été logée grâce au samu social cet hiver, merci encore",
+        "ma cheffe va me tuer si je suis en retard, la prime d'activité c'est quand ?",
+        "je suis morte de faim après le boulot hihi, l'apl tombe quand ?",
+        "mon frère a fait une tentative il y a bien longtemps, il va bien, la css c'est quoi ?",
+        "j'ai pris une boîte de doliprane à la pharmacie, c'est remboursé par la css ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
