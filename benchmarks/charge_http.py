@@ -239,6 +239,11 @@ class Mesure:
     def debit(self) -> float:
         return self.statuts[200] / self.duree if self.duree else 0.0
 
+    @property
+    def ms_cpu_par_requete(self) -> float:
+        """Server CPU per answered request: what a turn costs, whatever the cores."""
+        return self.cpu_serveur * 1000 / self.debit if self.debit else float("nan")
+
     def quantile_ms(self, q: float) -> float:
         if not self.latences:
             return float("nan")
@@ -568,8 +573,8 @@ def mesurer(
 
 def afficher(mesures: list[Mesure], nu: float, nu_p50: float, nu_p99: float) -> None:
     titres = ("configuration", "clients", "réponses", "req/s", "p50 ms", "p99 ms", "max ms",
-              "HTTP≠200", "délais", "÷nu req/s", "×nu p50", "×nu p99", "CPU srv", "CPU cli",
-              "CPU mach", "charge 1m")  # fmt: skip
+              "HTTP≠200", "délais", "÷nu req/s", "×nu p50", "×nu p99", "CPU srv", "ms CPU/r",
+              "CPU cli", "CPU mach", "charge 1m")  # fmt: skip
     print(f"{titres[0]:<36}" + "".join(f"{t:>10}" for t in titres[1:]))
     for m in mesures:
         autres = sum(n for s, n in m.statuts.items() if s > 0 and s != 200)
@@ -578,7 +583,8 @@ def afficher(mesures: list[Mesure], nu: float, nu_p50: float, nu_p99: float) -> 
             f"{m.quantile_ms(0.99):.1f}", f"{max(m.latences, default=0) * 1000:.0f}",
             str(autres), str(m.statuts[TIMEOUT]), f"{m.debit / nu:.0%}",
             f"{m.quantile_ms(0.5) / nu_p50:.1f}", f"{m.quantile_ms(0.99) / nu_p99:.1f}",
-            f"{m.cpu_serveur:.0%}", f"{m.cpu_client:.0%}", f"{m.cpu_machine:.0%}",
+            f"{m.cpu_serveur:.0%}", f"{m.ms_cpu_par_requete:.3f}", f"{m.cpu_client:.0%}",
+            f"{m.cpu_machine:.0%}",
             f"{m.charge[0]:.1f}",
         )  # fmt: skip
         print(
@@ -671,6 +677,7 @@ def principal(args: argparse.Namespace) -> None:
     print(
         "réponses : HTTP reçues ; req/s : réponses 200 par seconde ; ÷nu, ×nu : rapport à la"
         " moyenne des deux mesures du point nu ; CPU : en cœurs (100 % = un cœur) ;"
+        " ms CPU/r : CPU du serveur par réponse ;"
         " latence de la charge ouverte comptée depuis l'arrivée prévue"
     )
     sqlite = mesures[0]
@@ -679,6 +686,15 @@ def principal(args: argparse.Namespace) -> None:
         f"objectif Relais SQLite 1 processus : ≥ {OBJECTIF_DEBIT:.0%} du débit nu → {part:.0%}"
         f" ({'atteint' if part >= OBJECTIF_DEBIT else 'MANQUÉ'}), p99 < {OBJECTIF_P99_MS:.0f} ms"
         f" → {p99:.1f} ms ({'atteint' if p99 < OBJECTIF_P99_MS else 'MANQUÉ'})"
+    )
+    # At one core, throughput is the inverse of the CPU a request costs: the target is a
+    # CPU budget per request, and what Relais adds to the stack must fit in it.
+    cout_nu = statistics.mean(m.ms_cpu_par_requete for m in nu)
+    print(
+        f"  en CPU : le nu coûte {cout_nu:.3f} ms par requête ; {OBJECTIF_DEBIT:.0%} du débit"
+        f" laisse {cout_nu / OBJECTIF_DEBIT:.3f} ms à Relais, qui en prend"
+        f" {sqlite.ms_cpu_par_requete:.3f} (son tour : {sqlite.ms_cpu_par_requete - cout_nu:.3f} ms"
+        f" au-dessus de la pile, pour {cout_nu / OBJECTIF_DEBIT - cout_nu:.3f} permises)"
     )
     print("\nintégrité de la base après chaque passage (attendu : 0 sauf entrants/sortants) :")
     for m in mesures:
