@@ -415,9 +415,12 @@ class Comprehenseur:
 
         # A clear request for a person wins; being lost wins over a mere greeting or thanks.
         autres = set(intentions) - {"conseiller"}
-        if intentions.get("conseiller", 0.0) >= _SEUIL_CONSEILLER or (
-            "conseiller" in intentions and autres <= _CONVERSATION
-        ):
+        if intentions.get("conseiller", 0.0) >= _SEUIL_CONSEILLER:
+            return Comprehension("conseiller", aide, 0.9, entites, candidates)
+        if "conseiller" in intentions and autres <= _CONVERSATION:
+            if aide:
+                # "l'aeeh ?? je comprends pas": lost about one aid, what it is comes first.
+                return Comprehension("info_aide", aide, 0.6, entites, candidates)
             return Comprehension("conseiller", aide, 0.9, entites, candidates)
 
         if (

@@ -53,6 +53,7 @@ URGENCES_6 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-6.jsonl"
 # learnt: recall 86.7 %, precision 92.9 % (66.7 % and 73.2 % that morning).
 URGENCES_7 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-7.jsonl"
 URGENCES_8 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-8.jsonl"
+URGENCES_9 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-9.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -69,6 +70,7 @@ MAISON_8 = Path(__file__).parent / "donnees" / "nlu-maison-8.jsonl"
 # languages, letters): intent 90.0 % (88.7 % that morning), aid 96.0 %.
 MAISON_9 = Path(__file__).parent / "donnees" / "nlu-maison-9.jsonl"
 MAISON_10 = Path(__file__).parent / "donnees" / "nlu-maison-10.jsonl"
+MAISON_11 = Path(__file__).parent / "donnees" / "nlu-maison-11.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -388,6 +390,7 @@ OBJECTIFS = [
     (MAISON_8, 200, 0.88, 0.97, 1.0, 0.95),
     (MAISON_9, 150, 0.9, 0.95, 1.0, 0.95),
     (MAISON_10, 200, 0.95, 0.97, 1.0, 0.95),
+    (MAISON_11, 200, 0.9, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -396,6 +399,7 @@ OBJECTIFS = [
     (URGENCES_6, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_7, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_8, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_9, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -602,6 +606,15 @@ CAS_DIFFICILES = [
     ("vous êtes là pour m'aider sur quoi ?", "menu", None),
     ("l'argent des handicapés c'est combien par mois", "montant", "aah"),
     ("la retraite des vieux qui ont pas cotisé c'est quoi", "info_aide", "aspa"),
+    # Asked on someone's behalf, lost about one aid, how often, a judgment, a schoolwork.
+    ("mon conseiller m'a demandé de vous écrire pour savoir ce qu'est la css", "info_aide", "css"),
+    ("l'apl c'est de l'argent pour le loyer ou pour les courses ?", "info_aide", "aide_logement"),
+    ("la paje je comprends pas", "info_aide", "paje"),
+    ("le rsa faut redéclarer tous les combien ?", "demarche", "rsa"),
+    ("pour l'asf il faut un jugement ?", "pieces", "asf"),
+    ("la prime de naissance, elle arrive quand ?", "statut_dossier", "paje"),
+    ("tu peux m'aider pour mes devoirs de maths", "hors_sujet", None),
+    ("on est trois en colocation, l'apl ça marche quand même ?", "eligibilite", "aide_logement"),
 ]
 
 
@@ -725,6 +738,22 @@ DECRITES_SANS_LES_NOMMER = [
         ("il a avalé tout le tramadol de sa mère il y a vingt minutes", "medical"),
         ("elle a pris toutes les plaquettes de la pharmacie", "medical"),
         ("mon père est coincé dans l'ascenseur depuis une heure", None),
+        # A friend who says it, papers taken, followed at night, a fall alone, the cold;
+        # a few words of English.
+        ("ma copine dit qu'elle veut en finir ce soir", "suicide"),
+        ("mon employeur a pris mes papiers et ferme la porte le soir", "violence"),
+        ("un type essaie de m'arracher mon sac devant la gare", "violence"),
+        ("trois hommes nous suivent depuis le métro", "violence"),
+        ("my boyfriend hits me every night", "violence"),
+        ("l'animateur leur fait des choses dans la douche", "violence"),
+        ("no place to sleep tonight with my son", "abri"),
+        ("mon père a glissé dans la douche, il est au sol depuis une heure", "medical"),
+        ("la voisine du dessus ne répond plus depuis deux jours, elle a 85 ans", "medical"),
+        ("le respirateur de mon fils est en panne", "medical"),
+        ("plus de chauffage depuis hier, il fait 6 degrés avec le nourrisson", None),
+        ("please help police", None),
+        ("vite aidez moi", None),
+        ("il est là", None),
         *DECRITES_SANS_LES_NOMMER,
     ],
 )
@@ -795,6 +824,13 @@ def test_situation_selon_le_contexte(
         "je suis morte de faim après le boulot hihi, l'apl tombe quand ?",
         "mon frère a fait une tentative il y a bien longtemps, il va bien, la css c'est quoi ?",
         "j'ai pris une boîte de doliprane à la pharmacie, c'est remboursé par la css ?",
+        # A game, a film, a near miss that is over, help received, a landlord "si jamais".
+        "mon frère se fait tuer dans fortnite tous les soirs mdr",
+        "un documentaire sur les sans abri m'a touché, la domiciliation c'est quoi ?",
+        "mon fils a failli se noyer à la piscine l'été dernier, l'ars c'est quand ?",
+        "j'ai contacté le 115 l'an dernier, aujourd'hui je suis logée, merci",
+        "si jamais le bailleur me met dehors, le fsl peut m'aider ?",
+        "il est là mon dossier ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
