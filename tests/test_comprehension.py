@@ -54,6 +54,7 @@ URGENCES_6 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-6.jsonl"
 URGENCES_7 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-7.jsonl"
 URGENCES_8 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-8.jsonl"
 URGENCES_9 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-9.jsonl"
+URGENCES_10 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-10.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -71,6 +72,7 @@ MAISON_8 = Path(__file__).parent / "donnees" / "nlu-maison-8.jsonl"
 MAISON_9 = Path(__file__).parent / "donnees" / "nlu-maison-9.jsonl"
 MAISON_10 = Path(__file__).parent / "donnees" / "nlu-maison-10.jsonl"
 MAISON_11 = Path(__file__).parent / "donnees" / "nlu-maison-11.jsonl"
+MAISON_12 = Path(__file__).parent / "donnees" / "nlu-maison-12.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -391,6 +393,7 @@ OBJECTIFS = [
     (MAISON_9, 150, 0.9, 0.95, 1.0, 0.95),
     (MAISON_10, 200, 0.95, 0.97, 1.0, 0.95),
     (MAISON_11, 200, 0.9, 0.97, 1.0, 0.95),
+    (MAISON_12, 200, 0.93, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -400,6 +403,7 @@ OBJECTIFS = [
     (URGENCES_7, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_8, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_9, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_10, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -615,6 +619,15 @@ CAS_DIFFICILES = [
     ("la prime de naissance, elle arrive quand ?", "statut_dossier", "paje"),
     ("tu peux m'aider pour mes devoirs de maths", "hors_sujet", None),
     ("on est trois en colocation, l'apl ça marche quand même ?", "eligibilite", "aide_logement"),
+    # "par avance" is politeness; whose income, who of the two; the papers a doctor signs.
+    ("quel est le montant du rsa pour un couple, je vous remercie par avance", "montant", "rsa"),
+    ("pour l'aeeh c'est les revenus de qui qui comptent ?", "eligibilite", "aeeh"),
+    ("on est séparés, qui de nous deux touche l'ars ?", "eligibilite", "ars"),
+    ("la css ce serait gratuit pour moi ?", "eligibilite", "css"),
+    ("le fsl ça monte jusqu'à combien ?", "montant", "fsl"),
+    ("pour l'apa il faut un papier du médecin ?", "pieces", "apa"),
+    ("l'aah toujours pas tombée ce mois-ci", "statut_dossier", "aah"),
+    ("je voudrais un rdv avec une assistante sociale", "conseiller", None),
 ]
 
 
@@ -754,6 +767,15 @@ DECRITES_SANS_LES_NOMMER = [
         ("please help police", None),
         ("vite aidez moi", None),
         ("il est là", None),
+        # Not there "to see" tomorrow, sitting on a ledge, a blocked door, blackmail with
+        # photos, a child alone in the bath, a machine on a battery, pain with vomiting.
+        ("vous inquiétez pas pour le dossier, je serai plus là pour le voir", "suicide"),
+        ("je suis assise sur le parapet du pont", "suicide"),
+        ("il bloque la porte et veut pas me laisser sortir", "violence"),
+        ("il va publier mes photos si je paye pas ce soir", "violence"),
+        ("ma soeur de 3 ans est toute seule dans la baignoire", "enfant"),
+        ("l'oxygène de ma mère marche sur batterie et le courant est coupé", "medical"),
+        ("douleur atroce au ventre depuis midi et je vomis tout", "medical"),
         *DECRITES_SANS_LES_NOMMER,
     ],
 )
@@ -831,6 +853,11 @@ def test_situation_selon_le_contexte(
         "j'ai contacté le 115 l'an dernier, aujourd'hui je suis logée, merci",
         "si jamais le bailleur me met dehors, le fsl peut m'aider ?",
         "il est là mon dossier ?",
+        # Born "en urgence" and well now; lost with the messages; how to reach help later.
+        "ma fille est née en urgence le mois dernier, elle va bien, la paje c'est quand ?",
+        "au secours je comprends rien à ce formulaire",
+        "comment on fait pour appeler le 15 depuis l'étranger ?",
+        "le 119 ça marche sans crédit ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
