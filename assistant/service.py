@@ -51,6 +51,8 @@ journal = logging.getLogger("relais.service")
 # A text longer than this is cut before it is stored and understood.
 LONGUEUR_MAX = 2000
 HORAIRES_PAR_DEFAUT = "lun-ven 09:00-12:30,13:30-17:00"
+# The most turns one SQLite transaction carries: a batch holds the loop while it runs.
+TOURS_PAR_LOT = 32
 # Answered even while a person handles the conversation.
 _TOUJOURS_REPONDUES = ("urgence", "stop", "start")
 
@@ -108,25 +110,80 @@ class ServiceDialogue:
         # fight for the GIL (p99 125 -> 82 ms with 4 instead of 40, benchmarks/charge_http.py).
         self.sqlite = moteur_sql.dialect.name == "sqlite"
         self._fils = ThreadPoolExecutor(1 if self.sqlite else 4, "relais-tours")
-        self._ordre: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        # The SQLite turns waiting for their batch, and the task that runs the batches (one
+        # per event loop: tests run several loops, one after the other).
+        self._a_traiter: list[tuple[Entrant, asyncio.Future[Tour]]] = []
+        self._videur: tuple[asyncio.AbstractEventLoop, asyncio.Task[None]] | None = None
 
     async def traiter_hors_boucle(self, entrant: Entrant) -> Tour:
         """`traiter` for a caller on the event loop, which never waits for a lock.
 
-        On SQLite, a turn whose write lock is free runs at once: it takes about a
-        millisecond, less than handing it to a thread and back (benchmarks/charge_http.py:
-        a quarter more turns per second). If the lock is taken, the turn waits on the
-        thread, and the turns arriving meanwhile wait behind it, in order.
+        On SQLite, the turns that arrive together run together, in their order of arrival,
+        in one transaction (`_tours_en_lot`): its BEGIN and COMMIT cost about as much as a
+        fifth of a turn (benchmarks/cout_webhook.py). Each reply is handed back once the
+        transaction is committed. A batch whose write lock is free runs at once on the loop,
+        cheaper than a thread; if the lock is taken, it waits on the thread, and the turns
+        arriving meanwhile wait behind it.
         """
         boucle = asyncio.get_running_loop()
         if not self.sqlite:
             return await boucle.run_in_executor(self._fils, self.traiter, entrant)
-        async with self._ordre_des_tours():
+        attente: asyncio.Future[Tour] = boucle.create_future()
+        self._a_traiter.append((entrant, attente))
+        if self._videur is None or self._videur[0] is not boucle or self._videur[1].done():
+            # Started after the steps already due on the loop: the turns that arrived with
+            # this one are in the queue by then.
+            self._videur = (boucle, boucle.create_task(self._vider()))
+        return await attente
+
+    async def _vider(self) -> None:
+        while self._a_traiter:
+            lot = self._a_traiter[:TOURS_PAR_LOT]
+            del self._a_traiter[:TOURS_PAR_LOT]
+            try:
+                await self._traiter_lot(lot)
+            finally:
+                # Never leave a caller waiting, whatever stopped the batch.
+                for _, attente in lot:
+                    if not attente.done():
+                        attente.set_exception(RuntimeError("tour interrompu"))
+
+    async def _traiter_lot(self, lot: list[tuple[Entrant, asyncio.Future[Tour]]]) -> None:
+        entrants = [entrant for entrant, _ in lot]
+        tours: list[Tour] = []
+        try:
             try:
                 with sans_attendre():
-                    return self.traiter(entrant)
+                    tours = self._tours_en_lot(entrants)
             except VerrouOccupe:
-                return await boucle.run_in_executor(self._fils, self.traiter, entrant)
+                boucle = asyncio.get_running_loop()
+                tours = await boucle.run_in_executor(self._fils, self._tours_en_lot, entrants)
+        except Exception:
+            # Nothing of the batch is stored (a commit that failed): each turn alone, below.
+            journal.warning("lot de %d tours annule, repris un par un", len(lot))
+        for rang, (entrant, attente) in enumerate(lot):
+            if rang < len(tours):
+                resultat: Tour | BaseException = tours[rang]
+            else:
+                # The turn that failed in the batch, and those after it, in their order.
+                try:
+                    resultat = await self._un_tour(entrant)
+                except Exception as erreur:
+                    resultat = erreur
+            if attente.done():  # its caller has gone
+                continue
+            if isinstance(resultat, BaseException):
+                attente.set_exception(resultat)
+            else:
+                attente.set_result(resultat)
+
+    async def _un_tour(self, entrant: Entrant) -> Tour:
+        try:
+            with sans_attendre():
+                return self.traiter(entrant)
+        except VerrouOccupe:
+            boucle = asyncio.get_running_loop()
+            return await boucle.run_in_executor(self._fils, self.traiter, entrant)
 
     async def traiter_ou_s_excuser(self, entrant: Entrant) -> Tour:
         """`traiter_hors_boucle` for a channel that must answer whatever happens: a turn
@@ -138,13 +195,6 @@ class ServiceDialogue:
             reponse = self.reponse_en_panne(entrant, erreur)
             return Tour(None, reponse, self.rendre(reponse, entrant.canal), en_panne=True)
 
-    def _ordre_des_tours(self) -> asyncio.Lock:
-        """A lock of the running loop (tests run several loops, one after the other)."""
-        boucle = asyncio.get_running_loop()
-        if self._ordre is None or self._ordre[0] is not boucle:
-            self._ordre = (boucle, asyncio.Lock())
-        return self._ordre[1]
-
     def traiter(self, entrant: Entrant) -> Tour:
         entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
         # A replay that raced this turn is then answered with the reply already given.
@@ -154,68 +204,99 @@ class ServiceDialogue:
 
     def _tour(self, entrant: Entrant) -> Tour:
         with self.moteur_sql.begin() as connexion:
-            maintenant = self.horloge()
-            if entrant.id_externe is not None:
-                deja = tour_sql.deja_recu(connexion, entrant.canal, entrant.id_externe)
-                if deja is not None:
-                    journal.info("rejeu ignore canal=%s", entrant.canal)
-                    sorties = tuple(Sortie(*ligne) for ligne in deja.reponses)
-                    return Tour(deja.conversation_id, None, sorties, rejoue=True)
-            personne = tour_sql.personne_verrouillee(
-                connexion, entrant.canal, entrant.adresse, maintenant
-            )
-            conversation = tour_sql.conversation_en_cours(connexion, personne.id, maintenant)
-            etat = EtatDialogue.depuis_json(conversation.etat)
-            faits = self._faits(connexion, personne, etat, entrant.texte, maintenant)
-            decision = self.moteur.decider(
-                etat,
-                MessageEntrant(entrant.texte, entrant.choix, entrant.pieces_jointes),
-                maintenant,
-                faits,
-            )
-            reponse, nouvel_etat = decision.reponse, decision.etat
-            if conversation.transfert in AVEC_UNE_PERSONNE and (
-                reponse.intention not in _TOUJOURS_REPONDUES
-            ):
-                # A person answers this conversation now: the message waits for them.
-                reponse = replace(reponse, blocs=(), choix=(), actions=())
-                nouvel_etat = etat
-            if personne.desabonne and not reponse.action(REABONNER):
-                reponse = self._pour_desabonne(reponse)
-            desabonne_avant = personne.desabonne
-            reponse = self._appliquer_actions(reponse, personne, conversation, maintenant)
-            self._tracer_dossiers(connexion, reponse, conversation.id, entrant.canal, maintenant)
+            tour = self._tour_dans(connexion, entrant)
+        self._journaliser(entrant, tour)
+        return tour
 
-            sorties = self.rendre(reponse, entrant.canal)
-            commun = {"conversation_id": conversation.id, "canal": entrant.canal}
-            tour_sql.enregistrer_messages(
-                connexion,
-                _message_recu(commun, maintenant, entrant.texte, entrant.id_externe, reponse),
-                [
-                    commun
-                    | {
-                        "sens": "sortant",
-                        "horodatage": maintenant,
-                        "texte": sortie.texte,
-                        "encodage": sortie.encodage,
-                        "segments": sortie.segments,
-                    }
-                    for sortie in sorties
-                ],
+    def _tours_en_lot(self, entrants: list[Entrant]) -> list[Tour]:
+        """The turns in order in one transaction, each within a savepoint; stops at the first
+        that fails, which is rolled back alone. Returns the turns done, once committed."""
+        tours: list[Tour] = []
+        with self.moteur_sql.begin() as connexion:
+            pilote = connexion.connection.driver_connection
+            assert pilote is not None
+            for entrant in entrants:
+                pilote.execute("SAVEPOINT tour")
+                try:
+                    court = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
+                    tours.append(self._tour_dans(connexion, court))
+                except Exception:
+                    pilote.execute("ROLLBACK TO tour")
+                    pilote.execute("RELEASE tour")
+                    break
+                pilote.execute("RELEASE tour")
+        for entrant, tour in zip(entrants, tours, strict=False):
+            self._journaliser(entrant, tour)
+        return tours
+
+    def _journaliser(self, entrant: Entrant, tour: Tour) -> None:
+        if tour.rejoue:
+            journal.info("rejeu ignore canal=%s", entrant.canal)
+        elif tour.reponse is not None and journal.isEnabledFor(logging.INFO):
+            journal.info(
+                "tour canal=%s personne=%s intention=%s aide=%s",
+                entrant.canal,
+                empreinte(entrant.adresse, self.cle_empreinte),
+                tour.reponse.intention,
+                tour.reponse.aide,
             )
-            conversation.etat = nouvel_etat.vers_json()
-            conversation.version += 1
-            tour_sql.sauver_conversation(connexion, conversation, maintenant)
-            signaler(connexion, conversation.id)
-            if personne.desabonne != desabonne_avant:
-                tour_sql.sauver_desabonnement(connexion, personne)
-        journal.info(
-            "tour canal=%s personne=%s intention=%s aide=%s",
-            entrant.canal,
-            empreinte(entrant.adresse, self.cle_empreinte),
-            reponse.intention,
-            reponse.aide,
+
+    def _tour_dans(self, connexion: Connection, entrant: Entrant) -> Tour:
+        """One turn within the caller's transaction."""
+        maintenant = self.horloge()
+        if entrant.id_externe is not None:
+            deja = tour_sql.deja_recu(connexion, entrant.canal, entrant.id_externe)
+            if deja is not None:
+                sorties = tuple(Sortie(*ligne) for ligne in deja.reponses)
+                return Tour(deja.conversation_id, None, sorties, rejoue=True)
+        personne = tour_sql.personne_verrouillee(
+            connexion, entrant.canal, entrant.adresse, maintenant
         )
+        conversation = tour_sql.conversation_en_cours(connexion, personne.id, maintenant)
+        etat = EtatDialogue.depuis_json(conversation.etat)
+        faits = self._faits(connexion, personne, etat, entrant.texte, maintenant)
+        decision = self.moteur.decider(
+            etat,
+            MessageEntrant(entrant.texte, entrant.choix, entrant.pieces_jointes),
+            maintenant,
+            faits,
+        )
+        reponse, nouvel_etat = decision.reponse, decision.etat
+        if conversation.transfert in AVEC_UNE_PERSONNE and (
+            reponse.intention not in _TOUJOURS_REPONDUES
+        ):
+            # A person answers this conversation now: the message waits for them.
+            reponse = replace(reponse, blocs=(), choix=(), actions=())
+            nouvel_etat = etat
+        if personne.desabonne and not reponse.action(REABONNER):
+            reponse = self._pour_desabonne(reponse)
+        desabonne_avant = personne.desabonne
+        reponse = self._appliquer_actions(reponse, personne, conversation, maintenant)
+        self._tracer_dossiers(connexion, reponse, conversation.id, entrant.canal, maintenant)
+
+        sorties = self.rendre(reponse, entrant.canal)
+        commun = {"conversation_id": conversation.id, "canal": entrant.canal}
+        tour_sql.enregistrer_messages(
+            connexion,
+            _message_recu(commun, maintenant, entrant.texte, entrant.id_externe, reponse),
+            [
+                commun
+                | {
+                    "sens": "sortant",
+                    "horodatage": maintenant,
+                    "texte": sortie.texte,
+                    "encodage": sortie.encodage,
+                    "segments": sortie.segments,
+                }
+                for sortie in sorties
+            ],
+        )
+        conversation.etat = nouvel_etat.vers_json()
+        conversation.version += 1
+        tour_sql.sauver_conversation(connexion, conversation, maintenant)
+        signaler(connexion, conversation.id)
+        if personne.desabonne != desabonne_avant:
+            tour_sql.sauver_desabonnement(connexion, personne)
         return Tour(conversation.id, reponse, sorties)
 
     def reponse_en_panne(self, entrant: Entrant, erreur: Exception) -> Reponse:

@@ -165,7 +165,7 @@ def test_une_base_en_panne_donne_des_excuses_en_twiml(
     def panne(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connexion refusée"))
 
-    monkeypatch.setattr(client.app.state.relais.service, "_tour", panne)
+    monkeypatch.setattr(client.app.state.relais.service, "_tour_dans", panne)
     with caplog.at_level("ERROR", logger="relais.service"):
         textes = messages_twiml(poster_signe(client, CHEMIN, sms("bonjour tout le monde")))
     assert "Réessayez dans quelques minutes" in textes[0].replace("Reessayez", "Réessayez")

@@ -571,7 +571,7 @@ def test_une_base_en_panne_donne_des_excuses(
     def panne(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connexion refusée"))
 
-    monkeypatch.setattr(client.app.state.relais.service, "_tour", panne)
+    monkeypatch.setattr(client.app.state.relais.service, "_tour_dans", panne)
     envoyer(client, message("bonjour"))
     assert [e["text"] for e in faux.envoyes] == [catalogue.phrases["indisponible"]]
 

@@ -523,7 +523,7 @@ def test_une_erreur_interne_donne_des_excuses_et_un_conseiller(client: TestClien
     def panne(*_args, **_kwargs):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr(client.app.state.relais.service, "_tour", panne)
+    monkeypatch.setattr(client.app.state.relais.service, "_tour_dans", panne)
     racine = appel.dire("le RSA")
     assert dit(racine).startswith("Désolé, le service a un problème en ce moment.")
     transfert = racine.find("Dial")

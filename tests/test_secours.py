@@ -31,7 +31,7 @@ def couper_la_base(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     def panne(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connexion refusée"))
 
-    monkeypatch.setattr(client.app.state.relais.service, "_tour", panne)
+    monkeypatch.setattr(client.app.state.relais.service, "_tour_dans", panne)
     monkeypatch.setattr(client.app.state.relais.service, "_reprendre", panne)
 
 

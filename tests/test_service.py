@@ -265,3 +265,97 @@ async def test_verrou_pris_dans_le_processus_les_tours_gardent_leur_ordre(
     assert second.result().reponse.intention == "montant"  # type: ignore[union-attr]
     textes = [m.texte for m in messages(service_sqlite) if m.sens == "entrant"]
     assert textes == ["c'est quoi le rsa", "et combien ?"]
+
+
+# --- turns that arrive together share one SQLite transaction ----------------------------
+
+
+def _compter_les_commits(service: ServiceDialogue) -> list[int]:
+    from sqlalchemy import event
+
+    commits: list[int] = []
+    event.listen(service.moteur_sql, "commit", lambda _connexion: commits.append(1))
+    return commits
+
+
+async def test_des_tours_arrives_ensemble_partagent_une_transaction(
+    service_sqlite: ServiceDialogue,
+):
+    commits = _compter_les_commits(service_sqlite)
+    textes = ["c'est quoi le rsa", "et combien ?", "bonjour", "jai droit a l apl ?"]
+    numeros = [NUMERO, NUMERO, "+33639980002", "+33639980003"]
+    tours = await asyncio.gather(
+        *(
+            service_sqlite.traiter_hors_boucle(Entrant("sms", numero, texte, id_externe=f"SM{i}"))
+            for i, (numero, texte) in enumerate(zip(numeros, textes, strict=True))
+        )
+    )
+    assert len(commits) == 1
+    # Each its own reply, and one person's messages in their order.
+    assert [t.reponse.intention for t in tours] == [  # type: ignore[union-attr]
+        "info_aide", "montant", "salutation", "eligibilite",
+    ]  # fmt: skip
+    assert tours[1].reponse.aide == "rsa"  # type: ignore[union-attr]
+    stockes = messages(service_sqlite)
+    assert [m.texte for m in stockes if m.sens == "entrant"] == textes
+    assert sum(1 for m in stockes if m.sens == "sortant") == sum(len(t.sorties) for t in tours)
+
+
+async def test_un_rejeu_dans_le_meme_lot_rend_la_meme_reponse(service_sqlite: ServiceDialogue):
+    premier, rejeu = await asyncio.gather(
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "menu", id_externe="SM9")),
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "menu", id_externe="SM9")),
+    )
+    assert not premier.rejoue and rejeu.rejoue
+    assert rejeu.sorties == premier.sorties
+    assert [m.sens for m in messages(service_sqlite)].count("entrant") == 1
+
+
+async def test_un_tour_qui_echoue_dans_un_lot_est_repris_seul_et_l_ordre_tient(
+    service_sqlite: ServiceDialogue, monkeypatch
+):
+    from sqlalchemy.exc import IntegrityError
+
+    vrai = service_sqlite._tour_dans
+    echecs = []
+
+    def une_fois_en_conflit(connexion, entrant: Entrant):
+        if entrant.texte == "et combien ?" and not echecs:
+            echecs.append(entrant.texte)
+            raise IntegrityError("INSERT", {}, Exception("un autre processus l'a fait"))
+        return vrai(connexion, entrant)
+
+    monkeypatch.setattr(service_sqlite, "_tour_dans", une_fois_en_conflit)
+    commits = _compter_les_commits(service_sqlite)
+    textes = ["c'est quoi le rsa", "et combien ?", "et les papiers ?"]
+    tours = await asyncio.gather(
+        *(service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, t)) for t in textes)
+    )
+    assert echecs == ["et combien ?"]
+    # The first in the batch, then the one that failed alone, then the one after it alone.
+    assert len(commits) == 3
+    assert [t.reponse.intention for t in tours] == [  # type: ignore[union-attr]
+        "info_aide", "montant", "pieces",
+    ]  # fmt: skip
+    assert [m.texte for m in messages(service_sqlite) if m.sens == "entrant"] == textes
+
+
+async def test_un_lot_dont_le_commit_echoue_est_repris_tour_par_tour(
+    service_sqlite: ServiceDialogue, monkeypatch
+):
+    vrai = service_sqlite._tours_en_lot
+
+    def commit_refuse(entrants: list[Entrant]):
+        vrai(entrants[:0])  # a transaction opened and closed, nothing in it
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(service_sqlite, "_tours_en_lot", commit_refuse)
+    tours = await asyncio.gather(
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "c'est quoi le rsa")),
+        service_sqlite.traiter_hors_boucle(Entrant("sms", NUMERO, "et combien ?")),
+    )
+    assert [t.reponse.intention for t in tours] == ["info_aide", "montant"]  # type: ignore[union-attr]
+    assert [m.texte for m in messages(service_sqlite) if m.sens == "entrant"] == [
+        "c'est quoi le rsa",
+        "et combien ?",
+    ]
