@@ -137,6 +137,8 @@ class ServiceDialogue:
         return await attente
 
     async def _vider(self) -> None:
+        # One more turn of the loop: the requests read meanwhile join this batch.
+        await asyncio.sleep(0)
         while self._a_traiter:
             lot = self._a_traiter[:TOURS_PAR_LOT]
             del self._a_traiter[:TOURS_PAR_LOT]
@@ -218,8 +220,9 @@ class ServiceDialogue:
             for entrant in entrants:
                 pilote.execute("SAVEPOINT tour")
                 try:
-                    court = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
-                    tours.append(self._tour_dans(connexion, court))
+                    if len(entrant.texte) > LONGUEUR_MAX:
+                        entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
+                    tours.append(self._tour_dans(connexion, entrant))
                 except Exception:
                     pilote.execute("ROLLBACK TO tour")
                     pilote.execute("RELEASE tour")
@@ -291,7 +294,8 @@ class ServiceDialogue:
                 for sortie in sorties
             ],
         )
-        conversation.etat = nouvel_etat.vers_json()
+        if nouvel_etat != etat:  # a turn that leaves the state as it was writes it as it was
+            conversation.etat = nouvel_etat.vers_json()
         conversation.version += 1
         tour_sql.sauver_conversation(connexion, conversation, maintenant)
         signaler(connexion, conversation.id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -46,13 +47,21 @@ class _Forme:
     # the server reports.
     lectures: tuple[Conversion | None, ...] | None = None
 
+    def __post_init__(self) -> None:
+        # The positional values in the driver's order, taken in C (a statement has dozens).
+        self._dans_l_ordre: Callable[[dict[str, Any]], Sequence[Any]] | None = None
+        if self.ordre is not None:
+            prendre = itemgetter(*self.ordre) if self.ordre else (lambda _valeurs: ())
+            seul = len(self.ordre) == 1
+            self._dans_l_ordre = (lambda v: (prendre(v),)) if seul else prendre
+
     def valeurs(self, parametres: Parametres) -> Sequence[Any] | dict[str, Any]:
         valeurs = self.constantes | dict(parametres)
         for nom, conversion in self.conversions:
             valeurs[nom] = conversion(valeurs[nom])
-        if self.ordre is None:
+        if self._dans_l_ordre is None:
             return valeurs
-        return tuple(valeurs[nom] for nom in self.ordre)
+        return self._dans_l_ordre(valeurs)
 
     def lignes(self, curseur: Any, brutes: Sequence[Sequence[Any]]) -> list[Any]:
         assert self.ligne is not None

@@ -191,3 +191,23 @@ def test_le_twiml_est_celui_du_constructeur_de_twilio(textes: tuple[str, ...]):
     for texte in textes:
         attendu.message(texte)
     assert twiml(tuple(Sortie(t) for t in textes)).body.decode() == str(attendu)
+
+
+@pytest.mark.parametrize(
+    "champs",
+    [
+        {},
+        {"Body": "bonjour", "From": "+33612345678", "MessageSid": "SM1"},
+        {"Body": "é € 😀 & = + %", "From": "whatsapp:+33612345678", "b": "", "a": "z", "A": "y"},
+        {"NumMedia": "0", "Body": "ligne\nautre", "ToCountry": "FR", "SmsSid": "SM2"},
+    ],
+)
+def test_la_signature_est_celle_de_la_bibliotheque_twilio(champs: dict[str, str]):
+    from twilio.request_validator import RequestValidator
+
+    from canaux.twilio_signature import signature_twilio
+
+    url = "https://relais.example.org/canaux/sms?x=1"
+    assert signature_twilio("jeton-secret", url, champs) == RequestValidator(
+        "jeton-secret"
+    ).compute_signature(url, champs)
