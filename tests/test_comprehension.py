@@ -55,6 +55,7 @@ URGENCES_7 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-7.jsonl"
 URGENCES_8 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-8.jsonl"
 URGENCES_9 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-9.jsonl"
 URGENCES_10 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-10.jsonl"
+URGENCES_11 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-11.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -73,6 +74,7 @@ MAISON_9 = Path(__file__).parent / "donnees" / "nlu-maison-9.jsonl"
 MAISON_10 = Path(__file__).parent / "donnees" / "nlu-maison-10.jsonl"
 MAISON_11 = Path(__file__).parent / "donnees" / "nlu-maison-11.jsonl"
 MAISON_12 = Path(__file__).parent / "donnees" / "nlu-maison-12.jsonl"
+MAISON_13 = Path(__file__).parent / "donnees" / "nlu-maison-13.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -394,6 +396,7 @@ OBJECTIFS = [
     (MAISON_10, 200, 0.95, 0.97, 1.0, 0.95),
     (MAISON_11, 200, 0.9, 0.97, 1.0, 0.95),
     (MAISON_12, 200, 0.93, 0.97, 1.0, 0.95),
+    (MAISON_13, 200, 0.95, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -404,6 +407,7 @@ OBJECTIFS = [
     (URGENCES_8, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_9, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_10, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_11, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -628,6 +632,13 @@ CAS_DIFFICILES = [
     ("pour l'apa il faut un papier du médecin ?", "pieces", "apa"),
     ("l'aah toujours pas tombée ce mois-ci", "statut_dossier", "aah"),
     ("je voudrais un rdv avec une assistante sociale", "conseiller", None),
+    # At the end of one's tether but asking; how to claim, on paper or online; a raise.
+    ("au bout du rouleau, il faut quels papiers pour l'apl ?", "pieces", "aide_logement"),
+    ("je suis à bout", "conseiller", None),
+    ("le chèque énergie jamais reçu, comment je réclame ?", "demarche", "cheque_energie"),
+    ("la css on la demande papier ou internet ?", "demarche", "css"),
+    ("le rsa ça a augmenté cette année ?", "montant", "rsa"),
+    ("seule avec deux enfants, j'ai droit à quelque chose ?", "orientation", None),
 ]
 
 
@@ -776,6 +787,10 @@ DECRITES_SANS_LES_NOMMER = [
         ("ma soeur de 3 ans est toute seule dans la baignoire", "enfant"),
         ("l'oxygène de ma mère marche sur batterie et le courant est coupé", "medical"),
         ("douleur atroce au ventre depuis midi et je vomis tout", "medical"),
+        # Burnt with a cigarette, a deep cut that bleeds, a neighbour not seen for days.
+        ("il m'a brûlée avec sa cigarette, j'ai peur de rentrée à la maison", "violence"),
+        ("il s'est entaillé le bras avec une vitre, ça gicle le sang", "medical"),
+        ("le vieux monsieur d'en face, pas vu depuis cinq jours, son courrier déborde", "medical"),
         *DECRITES_SANS_LES_NOMMER,
     ],
 )
@@ -858,6 +873,7 @@ def test_situation_selon_le_contexte(
         "au secours je comprends rien à ce formulaire",
         "comment on fait pour appeler le 15 depuis l'étranger ?",
         "le 119 ça marche sans crédit ?",
+        "le prix du gaz a failli me donner une crise cardiaque mdr, le chèque énergie arrive quand",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
