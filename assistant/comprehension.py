@@ -208,7 +208,8 @@ class Comprehenseur:
         )
         self._noms_approches = PhrasesApprochees(noms_aides)
         # The same short messages come back all day ("1", "oui", "merci", "c quoi le rsa"):
-        # reading one costs about 0.1 ms, a third of a turn (benchmarks/cout_webhook.py).
+        # reading one costs 0.2 ms on average, more than the rest of a turn (3,594 texts
+        # of tests/donnees; benchmarks/cout_webhook.py: 0.44 -> 0.31 ms a webhook).
         # The reading depends on the text and the year alone; the text is stored anyway.
         self._lectures_recentes = functools.lru_cache(lectures_gardees)(self._lire_texte)
 
