@@ -144,9 +144,30 @@ def requete(de: str, texte: str, sid: str) -> bytes:
     )
 
 
-def conversations(nombre: int, graine: int, prefixe: str = "+3375") -> Iterator[list[Envoi]]:
-    """`nombre` conversations, each from its own number (one in ten on WhatsApp)."""
+def textes_inedits() -> Iterator[str]:
+    """The written messages of tests/donnees, each once, in a fixed shuffled order: texts
+    the understanding has never read in this run (its memory of readings cannot help)."""
+    import json
+
+    textes = sorted(
+        {
+            json.loads(ligne)["texte"]
+            for chemin in (RACINE / "tests" / "donnees").glob("*.jsonl")
+            for ligne in chemin.read_text(encoding="utf-8").splitlines()
+            if ligne.strip()
+        }
+    )
+    random.Random(5).shuffle(textes)
+    yield from textes
+
+
+def conversations(
+    nombre: int, graine: int, prefixe: str = "+3375", inedits: float = 0.0
+) -> Iterator[list[Envoi]]:
+    """`nombre` conversations, each from its own number (one in ten on WhatsApp). With
+    `inedits`, that share of the messages is replaced by a text never sent before."""
     hasard = random.Random(graine)
+    reserve = textes_inedits()
     dossiers = _dossiers_demo()
     poids, scripts = zip(*SCENARIOS, strict=True)
     for n in range(nombre):
@@ -160,6 +181,8 @@ def conversations(nombre: int, graine: int, prefixe: str = "+3375") -> Iterator[
         envois = []
         for texte in script:
             texte = texte.format(aide=aide, numero=numero, naissance=naissance)
+            if inedits and hasard.random() < inedits:
+                texte = next(reserve, texte)
             sid = f"SM{hasard.getrandbits(128):032x}"
             envois.append(Envoi(sid, requete(de, texte, sid)))
         yield envois
@@ -603,7 +626,7 @@ def principal(args: argparse.Namespace) -> None:
     url_pg = None if args.sans_postgres else args.postgres
     clients = args.clients
     debut_generation = time.perf_counter()
-    convs = list(conversations(args.conversations, graine=1))
+    convs = list(conversations(args.conversations, graine=1, inedits=args.inedits))
     convs_chauffe = list(conversations(max(clients * 4, 64), graine=2, prefixe="+3376"))
     envois = sum(len(c) for c in convs)
     print(
@@ -714,6 +737,12 @@ def main() -> None:
     analyseur.add_argument("--duree", type=float, default=15.0, help="secondes par mesure")
     analyseur.add_argument("--chauffe", type=float, default=2.0, help="secondes de chauffe")
     analyseur.add_argument("--clients", type=int, default=16)
+    analyseur.add_argument(
+        "--inedits",
+        type=float,
+        default=0.0,
+        help="part des messages remplacés par un texte jamais envoyé (tests/donnees)",
+    )
     analyseur.add_argument(
         "--conversations", type=int, default=12000, help="conversations préparées par passage"
     )
