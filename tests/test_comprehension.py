@@ -56,6 +56,7 @@ URGENCES_8 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-8.jsonl"
 URGENCES_9 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-9.jsonl"
 URGENCES_10 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-10.jsonl"
 URGENCES_11 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-11.jsonl"
+URGENCES_12 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-12.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -75,6 +76,7 @@ MAISON_10 = Path(__file__).parent / "donnees" / "nlu-maison-10.jsonl"
 MAISON_11 = Path(__file__).parent / "donnees" / "nlu-maison-11.jsonl"
 MAISON_12 = Path(__file__).parent / "donnees" / "nlu-maison-12.jsonl"
 MAISON_13 = Path(__file__).parent / "donnees" / "nlu-maison-13.jsonl"
+MAISON_14 = Path(__file__).parent / "donnees" / "nlu-maison-14.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -397,6 +399,7 @@ OBJECTIFS = [
     (MAISON_11, 200, 0.9, 0.97, 1.0, 0.95),
     (MAISON_12, 200, 0.93, 0.97, 1.0, 0.95),
     (MAISON_13, 200, 0.95, 0.97, 1.0, 0.95),
+    (MAISON_14, 200, 0.9, 0.96, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -408,6 +411,7 @@ OBJECTIFS = [
     (URGENCES_9, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_10, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_11, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_12, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -639,6 +643,12 @@ CAS_DIFFICILES = [
     ("la css on la demande papier ou internet ?", "demarche", "css"),
     ("le rsa ça a augmenté cette année ?", "montant", "rsa"),
     ("seule avec deux enfants, j'ai droit à quelque chose ?", "orientation", None),
+    # "au juste", "même si", "quel jour", "obligatoire pour", thanks in the past tense.
+    ("la pch c'est quoi au juste ?", "info_aide", "pch"),
+    ("on peut avoir l'ars même si le petit est en apprentissage ?", "eligibilite", "ars"),
+    ("l'aah tombe quel jour ?", "statut_dossier", "aah"),
+    ("le rib c'est obligatoire pour le rsa ?", "pieces", "rsa"),
+    ("merci vous m'avez bien aidée", "remerciement", None),
 ]
 
 
@@ -791,6 +801,14 @@ DECRITES_SANS_LES_NOMMER = [
         ("il m'a brûlée avec sa cigarette, j'ai peur de rentrée à la maison", "violence"),
         ("il s'est entaillé le bras avec une vitre, ça gicle le sang", "medical"),
         ("le vieux monsieur d'en face, pas vu depuis cinq jours, son courrier déborde", "medical"),
+        # A threat by message, a window high up, a boy alone on a road at night, a carer
+        # who slaps, an old man left soiled, a neighbour lying on the floor.
+        ("il m'a envoyé je sais où tu dors, et on frappe en bas", "violence"),
+        ("je regarde par la fenêtre du 7e et j'ai envie de sauter", "suicide"),
+        ("une petite fille toute seule au bord de la route, il fait nuit", "enfant"),
+        ("la femme qui la garde la nuit la gifle, je l'ai vu sur la caméra", "maltraitance"),
+        ("son aide à domicile le laisse sale depuis hier", "maltraitance"),
+        ("ma tante est allongée sur le carrelage et ne répond pas", "medical"),
         *DECRITES_SANS_LES_NOMMER,
     ],
 )
@@ -874,6 +892,12 @@ def test_situation_selon_le_contexte(
         "comment on fait pour appeler le 15 depuis l'étranger ?",
         "le 119 ça marche sans crédit ?",
         "le prix du gaz a failli me donner une crise cardiaque mdr, le chèque énergie arrive quand",
+        # In the news, a helpline that helped, a past at school, an old care home.
+        "aux infos, un homme est mort sous les coups, c'est terrible",
+        "merci pour le 3919, je suis en sécurité chez une amie",
+        "ma mère me frappait quand j'étais petite, l'asf c'est pour moi ?",
+        "mon père a été maltraité dans son ancien ehpad, l'apa à domicile c'est combien ?",
+        "je suis à la rue avec la paperasse, vous aidez pour quoi ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
