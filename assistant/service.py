@@ -198,7 +198,6 @@ class ServiceDialogue:
             return Tour(None, reponse, self.rendre(reponse, entrant.canal), en_panne=True)
 
     def traiter(self, entrant: Entrant) -> Tour:
-        entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
         # A replay that raced this turn is then answered with the reply already given.
         return en_reprenant_les_conflits(
             lambda: self._tour(entrant), (IntegrityError, OperationalError)
@@ -220,8 +219,6 @@ class ServiceDialogue:
             for entrant in entrants:
                 pilote.execute("SAVEPOINT tour")
                 try:
-                    if len(entrant.texte) > LONGUEUR_MAX:
-                        entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
                     tours.append(self._tour_dans(connexion, entrant))
                 except Exception:
                     pilote.execute("ROLLBACK TO tour")
@@ -246,6 +243,8 @@ class ServiceDialogue:
 
     def _tour_dans(self, connexion: Connection, entrant: Entrant) -> Tour:
         """One turn within the caller's transaction."""
+        if len(entrant.texte) > LONGUEUR_MAX:
+            entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
         maintenant = self.horloge()
         if entrant.id_externe is not None:
             deja = tour_sql.deja_recu(connexion, entrant.canal, entrant.id_externe)

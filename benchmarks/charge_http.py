@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -147,8 +148,6 @@ def requete(de: str, texte: str, sid: str) -> bytes:
 def textes_inedits() -> Iterator[str]:
     """The written messages of tests/donnees, each once, in a fixed shuffled order: texts
     the understanding has never read in this run (its memory of readings cannot help)."""
-    import json
-
     textes = sorted(
         {
             json.loads(ligne)["texte"]
