@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Insert, Select, Update
@@ -49,6 +49,7 @@ class _Forme:
 
     def __post_init__(self) -> None:
         # The positional values in the driver's order, taken in C (a statement has dozens).
+        self._a_lire: tuple[tuple[int, Conversion], ...] = ()
         self._dans_l_ordre: Callable[[dict[str, Any]], Sequence[Any]] | None = None
         if self.ordre is not None:
             prendre = itemgetter(*self.ordre) if self.ordre else (lambda _valeurs: ())
@@ -71,13 +72,18 @@ class _Forme:
                 type_.dialect_impl(d).result_processor(d, colonne[1])
                 for type_, colonne in zip(self.types, curseur.description, strict=True)
             )
+            # Only the columns that need it are converted: most need nothing.
+            self._a_lire = tuple((i, f) for i, f in enumerate(self.lectures) if f is not None)
         fabrique = self.ligne._make  # type: ignore[attr-defined]
-        if not any(self.lectures):
+        if not self._a_lire:
             return [fabrique(brute) for brute in brutes]
-        return [
-            fabrique([f(v) if f else v for f, v in zip(self.lectures, brute, strict=True)])
-            for brute in brutes
-        ]
+        lignes = []
+        for brute in brutes:
+            valeurs = list(brute)
+            for rang, lire in self._a_lire:
+                valeurs[rang] = lire(valeurs[rang])
+            lignes.append(fabrique(valeurs))
+        return lignes
 
 
 def _compiler(
@@ -155,7 +161,19 @@ class Directe:
         forme, curseur = self._executer(connexion, [parametres])
         return forme.lignes(curseur, curseur.fetchall())
 
+
+class Insertion:
+    """An INSERT of one row that gives the row's key: the driver's `lastrowid` on SQLite,
+    where RETURNING cost a third more (13 against 9 µs a row), RETURNING elsewhere."""
+
+    def __init__(self, table: Table) -> None:
+        self._simple = Directe(insert(table))
+        (cle,) = table.primary_key.columns
+        self._avec_retour = Directe(insert(table).returning(cle))
+
     def cle_inseree(self, connexion: Connection, parametres: Parametres) -> int:
-        """Runs an INSERT … RETURNING the new row's key, and gives that key."""
-        _forme, curseur = self._executer(connexion, [parametres])
+        if connexion.dialect.name == "sqlite":
+            _forme, curseur = self._simple._executer(connexion, [parametres])
+            return int(curseur.lastrowid)
+        _forme, curseur = self._avec_retour._executer(connexion, [parametres])
         return int(curseur.fetchone()[0])

@@ -19,7 +19,7 @@ from assistant.audit import Divulgation, EchecControle
 from assistant.dossiers import Dossier, pieces_du_texte
 from assistant.faits import DossierVu
 from assistant.modeles import Conversation, Message, Personne, table_de
-from assistant.sql_direct import Directe
+from assistant.sql_direct import Directe, Insertion
 from assistant.transfert import BOT, CLOS
 
 PERSONNE = table_de(Personne)
@@ -50,6 +50,24 @@ class ConversationDuTour:
     priorite: int
     attente_depuis: dt.datetime | None
     version: int
+
+    def __post_init__(self) -> None:
+        self._lue = self._modifiables()
+
+    def _modifiables(self) -> tuple[Any, ...]:
+        return (self.etat, self.transfert, self.motif_transfert, self.priorite,
+                self.attente_depuis)  # fmt: skip
+
+    def changements(self) -> dict[str, Any]:
+        """The columns changed since the row was read."""
+        return {
+            nom: apres
+            for nom, avant, apres in zip(_MODIFIABLES, self._lue, self._modifiables(), strict=True)
+            if apres != avant
+        }
+
+
+_MODIFIABLES = ("etat", "transfert", "motif_transfert", "priorite", "attente_depuis")
 
 
 @dataclass(frozen=True)
@@ -112,9 +130,9 @@ _DIVULGUE_ICI = Directe(
 _MAJ_CONVERSATION = Directe(update(CONVERSATION).where(CONVERSATION.c.id == bindparam("b_id")))
 _MAJ_PERSONNE = Directe(update(PERSONNE).where(PERSONNE.c.id == bindparam("b_id")))
 _MAJ_DOSSIER = Directe(update(DOSSIER).where(DOSSIER.c.id == bindparam("b_id")))
-_NOUVELLE_PERSONNE = Directe(insert(PERSONNE).returning(PERSONNE.c.id))
-_NOUVELLE_CONVERSATION = Directe(insert(CONVERSATION).returning(CONVERSATION.c.id))
-_NOUVEAU_MESSAGE = Directe(insert(MESSAGE).returning(MESSAGE.c.id))
+_NOUVELLE_PERSONNE = Insertion(PERSONNE)
+_NOUVELLE_CONVERSATION = Insertion(CONVERSATION)
+_NOUVEAU_MESSAGE = Insertion(MESSAGE)
 _REPONSE = Directe(insert(MESSAGE))
 _NOUVEL_ECHEC = Directe(insert(ECHEC))
 _NOUVELLE_DIVULGATION = Directe(insert(DIVULGATION))
@@ -276,16 +294,13 @@ def enregistrer_messages(
 def sauver_conversation(
     connexion: Connection, conversation: ConversationDuTour, maintenant: dt.datetime
 ) -> None:
-    """Writes the turn's state; the version is bumped by every turn."""
+    """Writes the turn's state; the version is bumped by every turn. Only the columns that
+    changed are set: an indexed one (`transfert`) costs an index update even unchanged."""
     _MAJ_CONVERSATION.executer(
         connexion,
         {
             "b_id": conversation.id,
-            "etat": conversation.etat,
-            "transfert": conversation.transfert,
-            "motif_transfert": conversation.motif_transfert,
-            "priorite": conversation.priorite,
-            "attente_depuis": conversation.attente_depuis,
+            **conversation.changements(),
             "version": conversation.version,
             "maj_le": maintenant,
         },

@@ -8,7 +8,9 @@ runs on a fresh SQLite file (or PostgreSQL with `--postgres URL`), over several 
 new conversations (the first rounds warm caches up: the best one is kept). With
 `--profil`, the functions that cost most in the last round, by own time.
 
-Run: `python benchmarks/cout_webhook.py [--requetes 3000] [--tours 3] [--profil]`.
+With `--ensemble 16`, requests go 16 at a time, as `charge_http.py`'s 16 clients send them.
+
+Run: `python benchmarks/cout_webhook.py [--requetes 3000] [--tours 3] [--ensemble 16] [--profil]`.
 """
 
 from __future__ import annotations
@@ -54,21 +56,26 @@ def requete_asgi(octets: bytes) -> Requete:
     return portee, corps
 
 
-async def passer(application: Any, requetes: list[Requete]) -> tuple[float, Counter[int]]:
-    """CPU seconds per request, and the HTTP statuses answered."""
+async def passer(
+    application: Any, requetes: list[Requete], ensemble: int = 1
+) -> tuple[float, Counter[int]]:
+    """CPU seconds per request, and the HTTP statuses answered. `ensemble` requests are
+    sent at once, as that many clients would: on SQLite, their turns share a transaction."""
     statuts: Counter[int] = Counter()
 
     async def envoyer(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             statuts[message["status"]] += 1
 
-    debut = time.process_time()
-    for portee, corps in requetes:
-
-        async def recevoir(corps: bytes = corps) -> dict[str, Any]:
+    async def une(portee: dict[str, Any], corps: bytes) -> None:
+        async def recevoir() -> dict[str, Any]:
             return {"type": "http.request", "body": corps, "more_body": False}
 
         await application(dict(portee), recevoir, envoyer)
+
+    debut = time.process_time()
+    for rang in range(0, len(requetes), ensemble):
+        await asyncio.gather(*(une(*r) for r in requetes[rang : rang + ensemble]))
     return (time.process_time() - debut) / len(requetes), statuts
 
 
@@ -109,8 +116,8 @@ async def principal(args: argparse.Namespace) -> None:
         tours.append([requete_asgi(e.octets) for e in entrelaces(convs)[: args.requetes]])
     relais = creer_application(expedier_en_fond=False)
 
-    await passer(application_nue, tours[0][:500])
-    nu, _ = await passer(application_nue, tours[0])
+    await passer(application_nue, tours[0][:500], args.ensemble)
+    nu, _ = await passer(application_nue, tours[0], args.ensemble)
     print(f"nu : {nu * 1000:.3f} ms CPU par requête")
     mesures = []
     profil = cProfile.Profile()
@@ -119,7 +126,7 @@ async def principal(args: argparse.Namespace) -> None:
         for rang, requetes in enumerate(tours, 1):
             if rang == len(tours) and args.profil:
                 profil.enable()
-            cout, statuts = await passer(relais, requetes)
+            cout, statuts = await passer(relais, requetes, args.ensemble)
             profil.disable()
             mesures.append(cout)
             print(f"Relais, tour {rang} : {cout * 1000:.3f} ms CPU par requête, {dict(statuts)}")
@@ -144,6 +151,9 @@ def main() -> None:
     analyseur = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     analyseur.add_argument("--requetes", type=int, default=3000, help="requêtes par tour")
     analyseur.add_argument("--tours", type=int, default=3)
+    analyseur.add_argument(
+        "--ensemble", type=int, default=1, help="requêtes envoyées à la fois (16 : la charge HTTP)"
+    )
     analyseur.add_argument("--postgres", default=None, help="URL PostgreSQL (sinon SQLite)")
     analyseur.add_argument("--profil", action="store_true")
     analyseur.add_argument("--tri", default="tottime", help="tottime ou cumulative")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -80,7 +81,13 @@ def creer_application(
             expedition.start()
         diffusion.demarrer()
         points_de_controle.demarrer()
+        # What is built by now (contents, lexicon, statements, templates) lives as long as
+        # the process: out of the collector's sight, a full collection no longer walks it
+        # each time (41 -> 16 µs of collection a request, benchmarks/cout_webhook.py).
+        gc.collect()
+        gc.freeze()
         yield
+        gc.unfreeze()
         points_de_controle.arreter()
         diffusion.arreter()
         expedition.arreter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -28,6 +29,16 @@ def test_sante_503_quand_la_base_est_injoignable():
         reponse = client.get("/sante")
     assert reponse.status_code == 503
     assert reponse.json()["statut"] == "indisponible"
+
+
+def test_ce_qui_est_construit_au_demarrage_echappe_au_ramasse_miettes(tmp_path):
+    """Built once for the process's life, it is kept out of full collections while the
+    application runs, and handed back to the collector when it stops."""
+
+    with client_de_test(f"sqlite:///{tmp_path / 'g.db'}") as client:
+        assert gc.get_freeze_count() > 10_000
+        assert client.get("/sante").status_code == 200
+    assert gc.get_freeze_count() == 0
 
 
 def test_metriques_comptent_messages_intentions_segments(tmp_path):

@@ -195,3 +195,17 @@ def test_un_message_compris_remet_le_compte_des_incompris_a_zero(moteur: Moteur)
 def test_l_etat_survit_au_json(moteur: Moteur):
     etat = jouer(moteur, "le rsa c est quoi").etat
     assert EtatDialogue.depuis_json(etat.vers_json()) == etat
+
+
+def test_un_etat_deja_ecrit_se_relit_sans_analyse_et_reste_le_meme():
+    etat = EtatDialogue(aide="rsa", intention="montant", choix=(Choix("1", "Le montant"),))
+    texte = etat.vers_json()
+    assert EtatDialogue.depuis_json(texte) is etat
+    # Another conversation in the same state writes the same text.
+    assert EtatDialogue(aide="rsa", intention="montant", choix=(Choix("1", "Le montant"),)
+                        ).vers_json() == texte  # fmt: skip
+    # Free-form data is part of the state: two states differing only there differ in text.
+    avec = etat.evoluer(donnees={"numero": "A1"})
+    assert avec.vers_json() != texte
+    assert EtatDialogue.depuis_json(avec.vers_json()) == avec
+    assert EtatDialogue.depuis_json(texte).donnees == {}

@@ -124,3 +124,40 @@ def test_une_valeur_par_defaut_calculee_doit_etre_fournie(moteur_sql: Engine):
     instruction = Directe(insert(Personne.__table__))  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="cree_le"), moteur_sql.begin() as connexion:
         instruction.executer(connexion, {"canal": "sms", "adresse": "+33600000006"})
+
+
+def test_la_cle_d_une_ligne_inseree_est_la_sienne(moteur_sql: Engine):
+    """SQLite gives the key without RETURNING, PostgreSQL with it: the same key either way."""
+    with moteur_sql.begin() as connexion:
+        premiere = tour_sql.personne_verrouillee(connexion, "sms", "+33600000011", INSTANT)
+        seconde = tour_sql.personne_verrouillee(connexion, "sms", "+33600000012", INSTANT)
+    with Session(moteur_sql) as session:
+        adresses = {p.id: p.adresse for p in session.exec(select(Personne))}
+    assert premiere.id != seconde.id
+    assert adresses[premiere.id] == "+33600000011"
+    assert adresses[seconde.id] == "+33600000012"
+
+
+def test_seules_les_colonnes_changees_sont_ecrites(moteur_sql: Engine):
+    with moteur_sql.begin() as connexion:
+        personne = tour_sql.personne_verrouillee(connexion, "sms", "+33600000013", INSTANT)
+        conversation = tour_sql.conversation_en_cours(connexion, personne.id, INSTANT)
+    assert conversation.changements() == {}
+    conversation.etat = '{"aide": "rsa"}'
+    conversation.priorite = 2
+    assert conversation.changements() == {"etat": '{"aide": "rsa"}', "priorite": 2}
+    # What another writer changed in between is not overwritten by this turn.
+    with Session(moteur_sql) as session:
+        autre = session.get(Conversation, conversation.id)
+        assert autre is not None
+        autre.motif_transfert = "urgence"
+        session.add(autre)
+        session.commit()
+    conversation.version += 1
+    with moteur_sql.begin() as connexion:
+        tour_sql.sauver_conversation(connexion, conversation, INSTANT)
+    with Session(moteur_sql) as session:
+        ecrite = session.get(Conversation, conversation.id)
+        assert ecrite is not None
+        assert (ecrite.etat, ecrite.priorite, ecrite.version) == ('{"aide": "rsa"}', 2, 1)
+        assert ecrite.motif_transfert == "urgence"
