@@ -96,17 +96,24 @@ class DetecteurDetresse:
     def filet(self, mots: tuple[str, ...]) -> bool:
         """A word of harm ("sang", "gaz", "couteau") in a message about right now ("ce
         soir", "depuis dix minutes"): distress no pattern described. The caller applies it
-        only when no aid is asked about."""
+        only when no aid is asked about. Figures of speech ("trop faim lol") do not count."""
+        if self._mots_du_filet.isdisjoint(mots):
+            return False
+        mots = self._sans_figures(mots)
         if self._mots_du_filet.isdisjoint(mots):
             return False
         texte = " ".join(mots)
         return any(m.search(texte) for m in self._maintenant_du_filet)
 
-    def detecter(self, mots: tuple[str, ...]) -> Detresse | None:
+    def _sans_figures(self, mots: tuple[str, ...]) -> tuple[str, ...]:
+        """The words without the turns of phrase that only sound like danger."""
         texte = " ".join(mots)
         for _, exclusion in self._exclusions.possibles(frozenset(mots)):
             texte = exclusion.sub(" ", texte)
-        mots = tuple(texte.split())
+        return tuple(texte.split())
+
+    def detecter(self, mots: tuple[str, ...]) -> Detresse | None:
+        mots = self._sans_figures(mots)
         texte = " ".join(mots)
         presents = frozenset(mots)
         trouvees: set[str | None] = {

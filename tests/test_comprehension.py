@@ -57,6 +57,11 @@ URGENCES_9 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-9.jsonl"
 URGENCES_10 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-10.jsonl"
 URGENCES_11 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-11.jsonl"
 URGENCES_12 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-12.jsonl"
+# Blind, 110 messages, 60 in danger (a "bêtise" to come, farewells written, blows that
+# start again, a threat at the door, a child who cannot go home, hunger counted in days)
+# and 50 close to it (a film, hunger before lunch, "à ce rythme"). First reading: urgence
+# recall 78.3 %, precision 92.2 %; intent 80.9 %.
+URGENCES_13 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-13.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -77,6 +82,9 @@ MAISON_11 = Path(__file__).parent / "donnees" / "nlu-maison-11.jsonl"
 MAISON_12 = Path(__file__).parent / "donnees" / "nlu-maison-12.jsonl"
 MAISON_13 = Path(__file__).parent / "donnees" / "nlu-maison-13.jsonl"
 MAISON_14 = Path(__file__).parent / "donnees" / "nlu-maison-14.jsonl"
+# Blind, general, read with the thirteenth distress set: incomes given in figures, several
+# topics, "j'ai droit à quoi". First reading: intent 92.0 %, aid 96.5 %.
+MAISON_15 = Path(__file__).parent / "donnees" / "nlu-maison-15.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -400,6 +408,7 @@ OBJECTIFS = [
     (MAISON_12, 200, 0.93, 0.97, 1.0, 0.95),
     (MAISON_13, 200, 0.95, 0.97, 1.0, 0.95),
     (MAISON_14, 200, 0.9, 0.96, 1.0, 0.95),
+    (MAISON_15, 200, 0.94, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -412,6 +421,7 @@ OBJECTIFS = [
     (URGENCES_10, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_11, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_12, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_13, 110, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -649,6 +659,15 @@ CAS_DIFFICILES = [
     ("l'aah tombe quel jour ?", "statut_dossier", "aah"),
     ("le rib c'est obligatoire pour le rsa ?", "pieces", "rsa"),
     ("merci vous m'avez bien aidée", "remerciement", None),
+    # Whom to call; "est-ce que je peux avoir"; a ceiling asked; what goes in the file; a
+    # paper that "marche comme" proof; "on a droit à quoi" after a situation.
+    ("qui faut-il appeler pour un voisin qui va mal", "contact", None),
+    ("je gagne 1500 brut, est-ce que je peux toucher le rsa ?", "eligibilite", "rsa"),
+    ("pour la css faut gagner moins de combien", "eligibilite", "css"),
+    ("le dossier de l'aah il faut mettre quoi dedans", "pieces", "aah"),
+    ("mon titre de séjour ça vaut comme justificatif pour la caf ?", "pieces", None),
+    ("le numéro de mon assistante sociale svp", "contact", None),
+    ("je suis seul au smic avec un loyer de 600, j'ai droit à quoi ?", "orientation", None),
 ]
 
 
@@ -716,6 +735,23 @@ DECRITES_SANS_LES_NOMMER = [
     ("le gamin d'en face se penche par la fenêtre du 4e", "enfant"),
     ("on m'a droguée hier soir, je sais pas ce qui s'est passé", "violence"),
     ("mon fils a avalé une plaquette de cachets", "medical"),
+    # After the thirteenth blind set: a "bêtise" to come, farewells, the night one will not
+    # last, blows that start again, a threat if one talks, someone at the door, hunger
+    # counted in days, a baby's bottle, a neighbour heard calling, the cold without heating.
+    ("j'ai peur de faire une grosse bêtise ce soir", "suicide"),
+    ("voila j'ai fait mes adieux à ma soeur", "suicide"),
+    ("que quelqu'un prenne soin de mes chats quand je serai plus là", "suicide"),
+    ("je tiendrai pas jusqu'au matin", "suicide"),
+    ("ça recommence, il est en train de frapper maman", "enfant"),
+    ("mon beau pere tape sur ma mere depuis une heure", "violence"),
+    ("si je porte plainte il me tuera", "violence"),
+    ("mon ancien copain est derrière la porte et il hurle qu'il va la défoncer", "violence"),
+    ("elle se fait cogner par son copain devant nous", "violence"),
+    ("on a rien mangé depuis quatre jours", "faim"),
+    ("plus de lait pour le biberon de la petite", "faim"),
+    ("j'ai rien pu donner à mes petits ce midi", "faim"),
+    ("le monsieur du dessus a dû faire un malaise, on l'entend gémir depuis la porte", "medical"),
+    ("mon grand-pere n'a plus de chauffage depuis des jours, il grelotte", "medical"),
 ]
 
 
@@ -898,6 +934,12 @@ def test_situation_selon_le_contexte(
         "ma mère me frappait quand j'étais petite, l'asf c'est pour moi ?",
         "mon père a été maltraité dans son ancien ehpad, l'apa à domicile c'est combien ?",
         "je suis à la rue avec la paperasse, vous aidez pour quoi ?",
+        # Exaggeration, hunger before a meal, a series on TV, an address for the mail.
+        "si la caf paie pas on va mourir de faim à ce rythme, mon rsa ?",
+        "trop faim lol vivement ce soir",
+        "la série d'hier avec la femme battue m'a fait pleurer",
+        "je suis sdf, la domiciliation au ccas c'est possible ?",
+        "en général qui on appelle pour quelqu'un à la rue ? juste pour savoir",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
