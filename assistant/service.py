@@ -219,7 +219,17 @@ class ServiceDialogue:
             for entrant in entrants:
                 pilote.execute("SAVEPOINT tour")
                 try:
-                    tours.append(self._tour_dans(connexion, entrant))
+                    # A replay is told by the unique provider id when its message is stored,
+                    # rather than looked for first: one statement less for every other turn.
+                    tours.append(self._tour_dans(connexion, entrant, chercher_le_rejeu=False))
+                except IntegrityError:
+                    pilote.execute("ROLLBACK TO tour")
+                    rejeu = self._rejeu(connexion, entrant)
+                    pilote.execute("RELEASE tour")
+                    if rejeu is None:
+                        break
+                    tours.append(rejeu)
+                    continue
                 except Exception:
                     pilote.execute("ROLLBACK TO tour")
                     pilote.execute("RELEASE tour")
@@ -241,16 +251,26 @@ class ServiceDialogue:
                 tour.reponse.aide,
             )
 
-    def _tour_dans(self, connexion: Connection, entrant: Entrant) -> Tour:
-        """One turn within the caller's transaction."""
+    def _rejeu(self, connexion: Connection, entrant: Entrant) -> Tour | None:
+        """The turn already done for this provider id, answered again; None if there is none."""
+        if entrant.id_externe is None:
+            return None
+        deja = tour_sql.deja_recu(connexion, entrant.canal, entrant.id_externe)
+        if deja is None:
+            return None
+        sorties = tuple(Sortie(*ligne) for ligne in deja.reponses)
+        return Tour(deja.conversation_id, None, sorties, rejoue=True)
+
+    def _tour_dans(
+        self, connexion: Connection, entrant: Entrant, chercher_le_rejeu: bool = True
+    ) -> Tour:
+        """One turn within the caller's transaction. Without `chercher_le_rejeu`, a replay
+        fails on the unique provider id when its message is stored (IntegrityError)."""
         if len(entrant.texte) > LONGUEUR_MAX:
             entrant = replace(entrant, texte=entrant.texte[:LONGUEUR_MAX])
         maintenant = self.horloge()
-        if entrant.id_externe is not None:
-            deja = tour_sql.deja_recu(connexion, entrant.canal, entrant.id_externe)
-            if deja is not None:
-                sorties = tuple(Sortie(*ligne) for ligne in deja.reponses)
-                return Tour(deja.conversation_id, None, sorties, rejoue=True)
+        if chercher_le_rejeu and (rejeu := self._rejeu(connexion, entrant)) is not None:
+            return rejeu
         personne = tour_sql.personne_verrouillee(
             connexion, entrant.canal, entrant.adresse, maintenant
         )

@@ -311,6 +311,32 @@ async def test_un_rejeu_dans_le_meme_lot_rend_la_meme_reponse(service_sqlite: Se
     assert [m.sens for m in messages(service_sqlite)].count("entrant") == 1
 
 
+async def test_un_rejeu_d_un_lot_precedent_ne_coupe_pas_le_lot(service_sqlite: ServiceDialogue):
+    """Told by the unique provider id when stored: the replay is answered as before, its
+    attempt is undone, and the turns around it stay in one transaction."""
+    premier = await service_sqlite.traiter_hors_boucle(
+        Entrant("sms", NUMERO, "c'est quoi le rsa", id_externe="SM1")
+    )
+    commits = _compter_les_commits(service_sqlite)
+    avant, rejeu, apres = await asyncio.gather(
+        service_sqlite.traiter_hors_boucle(
+            Entrant("sms", "+33639980002", "menu", id_externe="SM2")
+        ),
+        service_sqlite.traiter_hors_boucle(
+            Entrant("sms", NUMERO, "c'est quoi le rsa", id_externe="SM1")
+        ),
+        service_sqlite.traiter_hors_boucle(
+            Entrant("sms", NUMERO, "et combien ?", id_externe="SM3")
+        ),
+    )
+    assert len(commits) == 1
+    assert rejeu.rejoue and rejeu.sorties == premier.sorties
+    assert not avant.rejoue and not apres.rejoue
+    assert apres.reponse is not None and apres.reponse.intention == "montant"
+    entrants = [m.id_externe for m in messages(service_sqlite) if m.sens == "entrant"]
+    assert sorted(entrants) == ["SM1", "SM2", "SM3"]
+
+
 async def test_un_tour_qui_echoue_dans_un_lot_est_repris_seul_et_l_ordre_tient(
     service_sqlite: ServiceDialogue, monkeypatch
 ):
@@ -319,11 +345,11 @@ async def test_un_tour_qui_echoue_dans_un_lot_est_repris_seul_et_l_ordre_tient(
     vrai = service_sqlite._tour_dans
     echecs = []
 
-    def une_fois_en_conflit(connexion, entrant: Entrant):
+    def une_fois_en_conflit(connexion, entrant: Entrant, **options):
         if entrant.texte == "et combien ?" and not echecs:
             echecs.append(entrant.texte)
             raise IntegrityError("INSERT", {}, Exception("un autre processus l'a fait"))
-        return vrai(connexion, entrant)
+        return vrai(connexion, entrant, **options)
 
     monkeypatch.setattr(service_sqlite, "_tour_dans", une_fois_en_conflit)
     commits = _compter_les_commits(service_sqlite)
