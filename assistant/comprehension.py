@@ -256,6 +256,9 @@ class Comprehenseur:
                 demande.aide or demande.intention in _DEMANDES_SANS_AIDE
             ):
                 return demande
+            if demande.intention == "remerciement" and detresse.situation != "suicide":
+                # "grâce au 3919 j'ai pu partir l'an dernier, merci": thanks for help given.
+                return demande
             return urgence
         demande = self._demande(mots, normal, entites)
         if demande.aide is None and demande.intention != "stop" and self._detresse.filet(mots):

@@ -87,8 +87,8 @@ class DetecteurDetresse:
         """The message puts its danger at another moment than now: in the past ("il y a
         deux ans", "c'est fini", "après un AVC"), in a habit ("en fin de mois"), or asks
         for someone else ("je suis infirmière", "pour l'afficher"); and says nothing of
-        now ("ce soir", "encore")."""
-        texte = " ".join(mots)
+        now ("ce soir", "encore") outside a turn of phrase ("j'ai trouvé où dormir")."""
+        texte = " ".join(self._sans_figures(mots))
         return any(m.search(texte) for m in self._pas_maintenant) and not any(
             m.search(texte) for m in self._maintenant
         )

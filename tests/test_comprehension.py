@@ -62,6 +62,10 @@ URGENCES_12 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-12.jsonl"
 # and 50 close to it (a film, hunger before lunch, "à ce rythme"). First reading: urgence
 # recall 78.3 %, precision 92.2 %; intent 80.9 %.
 URGENCES_13 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-13.jsonl"
+# Blind, 110 messages, 60 in danger told by those easy to miss (a calm old lady, a deaf
+# person, a carer, slang, dictation, the danger after an administrative question) and 50
+# close to it. First reading: urgence recall 71.7 %, precision 87.8 %; intent 70.0 %.
+URGENCES_14 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-14.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -85,6 +89,10 @@ MAISON_14 = Path(__file__).parent / "donnees" / "nlu-maison-14.jsonl"
 # Blind, general, read with the thirteenth distress set: incomes given in figures, several
 # topics, "j'ai droit à quoi". First reading: intent 92.0 %, aid 96.5 %.
 MAISON_15 = Path(__file__).parent / "donnees" / "nlu-maison-15.jsonl"
+# Blind, general, read with the fourteenth distress set: people following their own file,
+# "pourquoi j'ai pas eu", a renewal, a claim to pay back. First reading: intent 90.5 %
+# (90.0 % with this morning's code), aid 96.5 %.
+MAISON_16 = Path(__file__).parent / "donnees" / "nlu-maison-16.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -409,6 +417,7 @@ OBJECTIFS = [
     (MAISON_13, 200, 0.95, 0.97, 1.0, 0.95),
     (MAISON_14, 200, 0.9, 0.96, 1.0, 0.95),
     (MAISON_15, 200, 0.94, 0.97, 1.0, 0.95),
+    (MAISON_16, 200, 0.92, 0.96, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -422,6 +431,7 @@ OBJECTIFS = [
     (URGENCES_11, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_12, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_13, 110, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_14, 110, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -668,6 +678,16 @@ CAS_DIFFICILES = [
     ("mon titre de séjour ça vaut comme justificatif pour la caf ?", "pieces", None),
     ("le numéro de mon assistante sociale svp", "contact", None),
     ("je suis seul au smic avec un loyer de 600, j'ai droit à quoi ?", "orientation", None),
+    # A "recours", "je dois faire quoi pour", keeping a right after a change, an aid only
+    # for some, "pourquoi j'ai pas eu", a renewal, a claim to pay back, "ce que c'est".
+    ("comment on fait un recours contre la décision pour l'aah", "demarche", "aah"),
+    ("je dois faire quoi pour avoir la prime d'activité", "demarche", "prime_activite"),
+    ("je me suis marié, est-ce que je garde l'aah ?", "eligibilite", "aah"),
+    ("l'apa c'est seulement pour les plus de 60 ans ?", "eligibilite", "apa"),
+    ("pourquoi j'ai pas touché le rsa ce mois-ci", "statut_dossier", "rsa"),
+    ("mon aah a bien été renouvelée ?", "statut_dossier", "aah"),
+    ("la caf me réclame de rembourser l'apl de l'an dernier", "statut_dossier", "aide_logement"),
+    ("je voudrais savoir ce que c'est l'asf", "info_aide", "asf"),
 ]
 
 
@@ -752,6 +772,24 @@ DECRITES_SANS_LES_NOMMER = [
     ("j'ai rien pu donner à mes petits ce midi", "faim"),
     ("le monsieur du dessus a dû faire un malaise, on l'entend gémir depuis la porte", "medical"),
     ("mon grand-pere n'a plus de chauffage depuis des jours, il grelotte", "medical"),
+    # After the fourteenth: a jump "si je", things thrown at one, a door forced, locked out
+    # on the balcony, voices that give orders, a child tied up or taken abroad, a baby left
+    # alone outside, a carer who did not come, numb fingers in the cold, a double dose,
+    # blue lips, a smell of gas, someone lost by a main road or confused and gone.
+    ("si je me jette sous le train tout ira mieux", "suicide"),
+    ("il a lancé la chaise contre moi et il tape dans les murs", "violence"),
+    ("des gens essaient d'ouvrir ma porte en pleine nuit", "violence"),
+    ("il m'a enfermée dans la cave depuis ce matin", "violence"),
+    ("mon frère dit que les voix lui disent de faire du mal", "violence"),
+    ("la voisine garde sa fille attachée à une chaise", "enfant"),
+    ("mon mari veut partir avec les enfants au pays demain, je les reverrai jamais", "enfant"),
+    ("un petit tout seul dans une voiture fermée depuis une heure au soleil", "enfant"),
+    ("l'infirmière pas venue depuis hier, maman au lit sans boire ni manger", "maltraitance"),
+    ("il fait si froid chez moi que mes doigts sont tout engourdis, plus de chauffage", "medical"),
+    ("j'ai pris trois fois mon traitement ce soir par erreur", "medical"),
+    ("ses lèvres sont bleues, il arrive plus à parler", "medical"),
+    ("ça sent l'oeuf pourri dans la cuisine depuis ce matin", "incendie"),
+    ("mon oncle a alzheimer, il est parti à pied et on le trouve nulle part", None),
 ]
 
 
@@ -940,6 +978,12 @@ def test_situation_selon_le_contexte(
         "la série d'hier avec la femme battue m'a fait pleurer",
         "je suis sdf, la domiciliation au ccas c'est possible ?",
         "en général qui on appelle pour quelqu'un à la rue ? juste pour savoir",
+        # Thanks for help given, a night found, an alarm that was nothing, a threat "si".
+        "grâce au 115 on a été logés l'hiver dernier, merci à vous",
+        "c'est bon j'ai trouvé où dormir ce soir, merci pour le numéro",
+        "j'ai cru faire un malaise, aux urgences ils ont dit le stress, la css paie ?",
+        "si le proprio augmente encore le loyer je vais finir à la rue, le fsl ?",
+        "un film d'horreur où la fille est séquestrée, trop flippant mdr",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
