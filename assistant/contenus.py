@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.erreurs import ContenuInvalide
+from assistant.yaml_strict import lire_yaml
 
 DOSSIER_CONTENUS = Path(str(resources.files("contenus")))
 
@@ -117,7 +118,7 @@ class Catalogue:
 
 def _lire_yaml(chemin: Path) -> Any:
     try:
-        return yaml.safe_load(chemin.read_text(encoding="utf-8"))
+        return lire_yaml(chemin.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as erreur:
         nom = (
             chemin.relative_to(chemin.parent.parent)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.contenus import DOSSIER_CONTENUS, Catalogue
 from assistant.erreurs import ContenuInvalide
+from assistant.yaml_strict import lire_yaml
 
 FICHIER_REPONSES = "reponses_preparees.yaml"
 FICHIER_PHRASES = "phrases_console.yaml"
@@ -50,7 +51,7 @@ class ContenusConsole:
 
 def _lire(chemin: Path) -> object:
     try:
-        return yaml.safe_load(chemin.read_text(encoding="utf-8"))
+        return lire_yaml(chemin.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as erreur:
         raise ContenuInvalide([f"{chemin.name}: -: illisible ({erreur})"]) from erreur
 

@@ -11,6 +11,7 @@ import yaml
 
 from assistant.contenus import DOSSIER_CONTENUS
 from assistant.erreurs import ContenuInvalide
+from assistant.yaml_strict import lire_yaml
 
 POIDS = {"fort": 3.0, "moyen": 2.0, "faible": 1.0}
 # Key of `urgence.motifs` for a danger whose kind is unknown.
@@ -136,7 +137,7 @@ def _requalifications(
 def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
     chemin = dossier / "lexique.yaml"
     try:
-        brut = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+        brut = lire_yaml(chemin.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as erreur:
         raise ContenuInvalide([f"lexique.yaml: -: illisible ({erreur})"]) from erreur
     try:
