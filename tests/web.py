@@ -17,6 +17,9 @@ from tests.faux_twilio import JETON, SID
 
 URL_PUBLIQUE = "https://relais.example.org"
 MAINTENANT = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
+# Each application's outage folder lives in this one, removed when the tests end: a run
+# used to leave about 300 folders in /tmp.
+_DOSSIERS_DE_SECOURS = tempfile.TemporaryDirectory(prefix="relais-tests-secours-")
 
 
 class Horloge:
@@ -40,7 +43,7 @@ def parametres_de_test(url_base: str, **autres: str) -> Parametres:
         "twilio_auth_token": JETON,
         "twilio_numero": "+33639989999",
         "relais_secret_key": "cle-de-test",
-        "relais_secours": tempfile.mkdtemp(prefix="relais-secours-"),
+        "relais_secours": tempfile.mkdtemp(dir=_DOSSIERS_DE_SECOURS.name),
         **autres,
     }
     return lire_parametres(_env_file=None, **valeurs)
