@@ -66,6 +66,10 @@ URGENCES_13 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-13.jsonl"
 # person, a carer, slang, dictation, the danger after an administrative question) and 50
 # close to it. First reading: urgence recall 71.7 %, precision 87.8 %; intent 70.0 %.
 URGENCES_14 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-14.jsonl"
+# Blind, 100 messages, 55 in danger (a pregnancy going wrong, a psychiatric crisis, a
+# threat by message, someone trapped) and 45 close to it. First reading: urgence recall
+# 76.4 % (74.6 % with this morning's code), precision 95.5 %; intent 78.0 %.
+URGENCES_15 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-15.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -93,6 +97,9 @@ MAISON_15 = Path(__file__).parent / "donnees" / "nlu-maison-15.jsonl"
 # "pourquoi j'ai pas eu", a renewal, a claim to pay back. First reading: intent 90.5 %
 # (90.0 % with this morning's code), aid 96.5 %.
 MAISON_16 = Path(__file__).parent / "donnees" / "nlu-maison-16.jsonl"
+# Blind, general, 150 messages: voice dictation, very short messages, letters. First
+# reading: intent 96.0 %, aid 95.3 % (the same with this morning's code).
+MAISON_17 = Path(__file__).parent / "donnees" / "nlu-maison-17.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -418,6 +425,7 @@ OBJECTIFS = [
     (MAISON_14, 200, 0.9, 0.96, 1.0, 0.95),
     (MAISON_15, 200, 0.94, 0.97, 1.0, 0.95),
     (MAISON_16, 200, 0.92, 0.96, 1.0, 0.95),
+    (MAISON_17, 150, 0.95, 0.97, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -432,6 +440,7 @@ OBJECTIFS = [
     (URGENCES_12, 100, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_13, 110, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_14, 110, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_15, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -688,6 +697,9 @@ CAS_DIFFICILES = [
     ("mon aah a bien été renouvelée ?", "statut_dossier", "aah"),
     ("la caf me réclame de rembourser l'apl de l'an dernier", "statut_dossier", "aide_logement"),
     ("je voudrais savoir ce que c'est l'asf", "info_aide", "asf"),
+    # Voice dictation hears "R-S-A" as "air est sa"; what the service can do.
+    ("le air est sa c'est pour qui", "eligibilite", "rsa"),
+    ("vous pouvez faire quoi pour moi", "menu", None),
 ]
 
 
@@ -790,6 +802,18 @@ DECRITES_SANS_LES_NOMMER = [
     ("ses lèvres sont bleues, il arrive plus à parler", "medical"),
     ("ça sent l'oeuf pourri dans la cuisine depuis ce matin", "incendie"),
     ("mon oncle a alzheimer, il est parti à pied et on le trouve nulle part", None),
+    # After the fifteenth: finishing "ce que j'ai commencé", they know where one lives, a
+    # threat if one leaves, a pregnancy going wrong, a crisis, days without eating, someone
+    # trapped under a machine or in the snow, left by the roadside.
+    ("ce soir je vais finir ce que j'ai commencé", "suicide"),
+    ("des inconnus m'écrivent qu'ils savent où j'habite", "violence"),
+    ("si je pars il brulera la maison", "violence"),
+    ("je suis enceinte et je saigne beaucoup depuis une heure", "medical"),
+    ("mon frère schizophrène est en crise, il entend des voix et il casse tout", "medical"),
+    ("ma grand-mère mange presque rien depuis cinq jours", "medical"),
+    ("l'échafaudage s'est effondré sur mon collègue, on arrive pas à le sortir", "medical"),
+    ("on est bloqués dans la voiture sous la neige depuis deux heures", None),
+    ("il m'a laissée au bord de l'autoroute avec les petits", None),
 ]
 
 
@@ -984,6 +1008,8 @@ def test_situation_selon_le_contexte(
         "j'ai cru faire un malaise, aux urgences ils ont dit le stress, la css paie ?",
         "si le proprio augmente encore le loyer je vais finir à la rue, le fsl ?",
         "un film d'horreur où la fille est séquestrée, trop flippant mdr",
+        "la facture de la caf, je vais faire une crise cardiaque, c'est une erreur ?",
+        "grâce à vous on a dormi au foyer hier, merci beaucoup",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
