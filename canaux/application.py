@@ -83,8 +83,9 @@ def creer_application(
         points_de_controle.demarrer()
         # What is built by now (contents, lexicon, statements, templates) lives as long as
         # the process: out of the collector's sight, a full collection no longer walks it
-        # each time (41 -> 16 µs of collection a request, benchmarks/cout_webhook.py).
-        gc.collect()
+        # each time (41 -> 16 µs of collection a request, benchmarks/cout_webhook.py). No
+        # gc.collect() first: it cost 0.2 s at every start of a test application, and the
+        # little garbage frozen with the rest goes back to the collector at `unfreeze`.
         gc.freeze()
         yield
         gc.unfreeze()
