@@ -55,8 +55,7 @@ class ConversationDuTour:
         self._lue = self._modifiables()
 
     def _modifiables(self) -> tuple[Any, ...]:
-        return (self.etat, self.transfert, self.motif_transfert, self.priorite,
-                self.attente_depuis)  # fmt: skip
+        return tuple(getattr(self, nom) for nom in _MODIFIABLES)
 
     def changements(self) -> dict[str, Any]:
         """The columns changed since the row was read."""
