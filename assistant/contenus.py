@@ -12,11 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.erreurs import ContenuInvalide
-from assistant.yaml_strict import lire_yaml
+from assistant.yaml_strict import lire_fichier_yaml
 
 DOSSIER_CONTENUS = Path(str(resources.files("contenus")))
 
@@ -116,18 +115,6 @@ class Catalogue:
         return self.aides[identifiant]
 
 
-def _lire_yaml(chemin: Path) -> Any:
-    try:
-        return lire_yaml(chemin.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as erreur:
-        nom = (
-            chemin.relative_to(chemin.parent.parent)
-            if chemin.parent.name == "aides"
-            else chemin.name
-        )
-        raise ContenuInvalide([f"{nom}: -: illisible ({erreur})"]) from erreur
-
-
 def _problemes(nom_fichier: str, erreur: ValidationError) -> list[str]:
     lignes = []
     for detail in erreur.errors():
@@ -137,7 +124,7 @@ def _problemes(nom_fichier: str, erreur: ValidationError) -> list[str]:
 
 
 def charger_taxonomie(dossier: Path = DOSSIER_CONTENUS) -> Taxonomie:
-    brut = _lire_yaml(dossier / "taxonomie.yaml")
+    brut = lire_fichier_yaml(dossier / "taxonomie.yaml")
     return Taxonomie(
         intentions=dict(brut["intentions"]),
         aides={k: v["nom"] for k, v in brut["aides"].items()},
@@ -157,7 +144,7 @@ def charger_catalogue(dossier: Path = DOSSIER_CONTENUS) -> Catalogue:
             problemes.append(f"{nom_fichier}: -: fichier absent")
             continue
         try:
-            aide = Aide.model_validate(_lire_yaml(chemin))
+            aide = Aide.model_validate(lire_fichier_yaml(chemin))
         except ContenuInvalide as erreur:
             problemes.extend(erreur.problemes)
             continue
@@ -173,7 +160,7 @@ def charger_catalogue(dossier: Path = DOSSIER_CONTENUS) -> Catalogue:
 
     urgences: Urgences | None = None
     try:
-        urgences = Urgences.model_validate(_lire_yaml(dossier / "urgences.yaml"))
+        urgences = Urgences.model_validate(lire_fichier_yaml(dossier / "urgences.yaml"))
     except ContenuInvalide as erreur:
         problemes.extend(erreur.problemes)
     except ValidationError as erreur:
@@ -208,7 +195,7 @@ def _charger_phrases(dossier: Path, problemes: list[str]) -> dict[str, Any]:
     phrases: dict[str, Any] = {}
     for chemin in [dossier / "phrases.yaml", *sorted(dossier.glob("phrases_*.yaml"))]:
         try:
-            contenu = _lire_yaml(chemin) or {}
+            contenu = lire_fichier_yaml(chemin) or {}
         except ContenuInvalide as erreur:
             problemes.extend(erreur.problemes)
             continue
@@ -224,7 +211,7 @@ def _charger_statuts(dossier: Path, problemes: list[str]) -> dict[str, Statut]:
 
     statuts: dict[str, Statut] = {}
     try:
-        brut = _lire_yaml(dossier / "statuts.yaml") or {}
+        brut = lire_fichier_yaml(dossier / "statuts.yaml") or {}
     except ContenuInvalide as erreur:
         problemes.extend(erreur.problemes)
         return statuts

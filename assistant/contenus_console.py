@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.contenus import DOSSIER_CONTENUS, Catalogue
 from assistant.erreurs import ContenuInvalide
-from assistant.yaml_strict import lire_yaml
+from assistant.yaml_strict import lire_fichier_yaml
 
 FICHIER_REPONSES = "reponses_preparees.yaml"
 FICHIER_PHRASES = "phrases_console.yaml"
@@ -49,13 +48,6 @@ class ContenusConsole:
         return (*self.reponses, *resumes)
 
 
-def _lire(chemin: Path) -> object:
-    try:
-        return lire_yaml(chemin.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as erreur:
-        raise ContenuInvalide([f"{chemin.name}: -: illisible ({erreur})"]) from erreur
-
-
 def _problemes(fichier: str, erreur: ValidationError, prefixe: str = "") -> list[str]:
     return [
         f"{fichier}: {prefixe}{'.'.join(str(p) for p in d['loc']) or '-'}: {d['msg']}"
@@ -66,7 +58,7 @@ def _problemes(fichier: str, erreur: ValidationError, prefixe: str = "") -> list
 def charger_contenus_console(dossier: Path = DOSSIER_CONTENUS) -> ContenusConsole:
     problemes: list[str] = []
     reponses: list[ReponsePreparee] = []
-    brut = _lire(dossier / FICHIER_REPONSES)
+    brut = lire_fichier_yaml(dossier / FICHIER_REPONSES)
     if not isinstance(brut, list):
         problemes.append(f"{FICHIER_REPONSES}: -: une liste de réponses est attendue")
         brut = []
@@ -81,7 +73,7 @@ def charger_contenus_console(dossier: Path = DOSSIER_CONTENUS) -> ContenusConsol
         reponses.append(reponse)
     phrases: PhrasesConsole | None = None
     try:
-        phrases = PhrasesConsole.model_validate(_lire(dossier / FICHIER_PHRASES))
+        phrases = PhrasesConsole.model_validate(lire_fichier_yaml(dossier / FICHIER_PHRASES))
     except ValidationError as erreur:
         problemes.extend(_problemes(FICHIER_PHRASES, erreur))
     if problemes or phrases is None:

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant.contenus import DOSSIER_CONTENUS
 from assistant.erreurs import ContenuInvalide
-from assistant.yaml_strict import lire_yaml
+from assistant.yaml_strict import lire_fichier_yaml
 
 POIDS = {"fort": 3.0, "moyen": 2.0, "faible": 1.0}
 # Key of `urgence.motifs` for a danger whose kind is unknown.
@@ -135,11 +133,7 @@ def _requalifications(
 
 
 def charger_lexique(dossier: Path = DOSSIER_CONTENUS) -> Lexique:
-    chemin = dossier / "lexique.yaml"
-    try:
-        brut = lire_yaml(chemin.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as erreur:
-        raise ContenuInvalide([f"lexique.yaml: -: illisible ({erreur})"]) from erreur
+    brut = lire_fichier_yaml(dossier / "lexique.yaml")
     try:
         urgence = brut["urgence"]
         filet = urgence.get("filet") or {}

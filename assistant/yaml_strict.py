@@ -6,11 +6,14 @@ the first list whole, and understanding fell by five points without a word.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
+
+from assistant.erreurs import ContenuInvalide
 
 
 class _ChargeurStrict(yaml.SafeLoader):
@@ -30,3 +33,17 @@ class _ChargeurStrict(yaml.SafeLoader):
 def lire_yaml(texte: str) -> Any:
     """`yaml.safe_load`, refusing a key written twice in one table (a YAMLError)."""
     return yaml.load(texte, Loader=_ChargeurStrict)
+
+
+def lire_fichier_yaml(chemin: Path) -> Any:
+    """A content file read with `lire_yaml`; unreadable, a ContenuInvalide naming the file
+    (an aid's as "aides/rsa.yaml")."""
+    try:
+        return lire_yaml(chemin.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as erreur:
+        nom = (
+            chemin.relative_to(chemin.parent.parent)
+            if chemin.parent.name == "aides"
+            else chemin.name
+        )
+        raise ContenuInvalide([f"{nom}: -: illisible ({erreur})"]) from erreur
