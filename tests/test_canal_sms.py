@@ -211,3 +211,32 @@ def test_la_signature_est_celle_de_la_bibliotheque_twilio(champs: dict[str, str]
     assert signature_twilio("jeton-secret", url, champs) == RequestValidator(
         "jeton-secret"
     ).compute_signature(url, champs)
+
+
+def _formulaires_au_hasard() -> list[bytes]:
+    """Forms as a client may send them, well or badly encoded: the characters that mean
+    something in a form, percent escapes valid or not, invalid UTF-8, empty names."""
+    import random
+
+    hasard = random.Random(8)
+    morceaux = ["a", "Body", "é", "€", "😀", "+", "%", "%2", "%zz", "%41", "%C3%A9", "%e9",
+                "%ff%fe", "=", "&", "&&", " ", "\n", "From", "\x00"]  # fmt: skip
+    formulaires = [b"", b"&", b"=", b"a", b"a=", b"=b", b"a=1&a=2", b"a=b=c", b"\xff\xfe=\xc3"]
+    for _ in range(2000):
+        texte = "".join(hasard.choice(morceaux) for _ in range(hasard.randint(1, 12)))
+        octets = texte.encode()
+        if hasard.random() < 0.2:
+            octets += bytes([hasard.randint(0x80, 0xFF)])
+        formulaires.append(octets)
+    return formulaires
+
+
+def test_le_formulaire_est_lu_comme_le_lit_la_bibliotheque_standard():
+    from urllib.parse import parse_qsl, urlencode
+
+    from canaux.twilio_signature import lire_formulaire
+
+    twilio = urlencode({**sms("Bonsoir, c'est 50 % + 2 € ?"), "ToState": "", "NumMedia": "0"})
+    for corps in [twilio.encode(), *_formulaires_au_hasard()]:
+        attendu = dict(parse_qsl(corps.decode("utf-8", errors="replace"), keep_blank_values=True))
+        assert lire_formulaire(corps) == attendu, corps
