@@ -271,10 +271,9 @@ class ServiceDialogue:
         maintenant = self.horloge()
         if chercher_le_rejeu and (rejeu := self._rejeu(connexion, entrant)) is not None:
             return rejeu
-        personne = tour_sql.personne_verrouillee(
+        personne, conversation = tour_sql.personne_et_conversation(
             connexion, entrant.canal, entrant.adresse, maintenant
         )
-        conversation = tour_sql.conversation_en_cours(connexion, personne.id, maintenant)
         etat = EtatDialogue.depuis_json(conversation.etat)
         faits = self._faits(connexion, personne, etat, entrant.texte, maintenant)
         decision = self.moteur.decider(

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from assistant.audit import Divulgation, EchecControle
 from assistant.dossiers import Dossier, pieces_du_texte
@@ -109,6 +109,21 @@ _CONVERSATION = Directe(
     .limit(1)
     .with_for_update()
 )
+# Both in one statement where row locks mean nothing: a SQLite transaction holds the whole
+# file's write lock from its BEGIN IMMEDIATE. One statement a turn less (`personne_et_
+# conversation`). The conversation's columns are those of `ConversationDuTour`, in order.
+_AUTRE = CONVERSATION.alias("ouverte")
+_DERNIERE_OUVERTE = (
+    select(func.max(_AUTRE.c.id))
+    .where(_AUTRE.c.personne_id == PERSONNE.c.id, _AUTRE.c.transfert != CLOS)
+    .correlate(PERSONNE)
+    .scalar_subquery()
+)
+_PERSONNE_ET_CONVERSATION = Directe(
+    select(PERSONNE.c.id, PERSONNE.c.telephone, PERSONNE.c.desabonne, *_COLONNES_CONVERSATION)
+    .select_from(PERSONNE.outerjoin(CONVERSATION, CONVERSATION.c.id == _DERNIERE_OUVERTE))
+    .where(PERSONNE.c.canal == bindparam("canal"), PERSONNE.c.adresse == bindparam("adresse"))
+)
 _DOSSIERS_DU_TELEPHONE = Directe(
     select(DOSSIER).where(DOSSIER.c.telephone == bindparam("telephone")).order_by(DOSSIER.c.id)
 )
@@ -147,6 +162,23 @@ def deja_recu(connexion: Connection, canal: str, id_externe: str) -> DejaRecu | 
     return DejaRecu(recu.conversation_id, reponses)
 
 
+def personne_et_conversation(
+    connexion: Connection, canal: str, adresse: str, maintenant: dt.datetime
+) -> tuple[PersonneDuTour, ConversationDuTour]:
+    """`personne_verrouillee`, then `conversation_en_cours`: on SQLite in one statement."""
+    if connexion.dialect.name != "sqlite":
+        personne = personne_verrouillee(connexion, canal, adresse, maintenant)
+        return personne, conversation_en_cours(connexion, personne.id, maintenant)
+    ligne = _PERSONNE_ET_CONVERSATION.premiere(connexion, {"canal": canal, "adresse": adresse})
+    if ligne is None:
+        personne = _nouvelle_personne(connexion, canal, adresse, maintenant)
+        return personne, _nouvelle_conversation(connexion, personne.id, maintenant)
+    personne = PersonneDuTour(ligne[0], ligne[1], bool(ligne[2]))
+    if ligne[3] is None:
+        return personne, _nouvelle_conversation(connexion, personne.id, maintenant)
+    return personne, ConversationDuTour(*ligne[3:])
+
+
 def personne_verrouillee(
     connexion: Connection, canal: str, adresse: str, maintenant: dt.datetime
 ) -> PersonneDuTour:
@@ -154,6 +186,12 @@ def personne_verrouillee(
     ligne = _PERSONNE.premiere(connexion, {"canal": canal, "adresse": adresse})
     if ligne is not None:
         return PersonneDuTour(ligne.id, ligne.telephone, bool(ligne.desabonne))
+    return _nouvelle_personne(connexion, canal, adresse, maintenant)
+
+
+def _nouvelle_personne(
+    connexion: Connection, canal: str, adresse: str, maintenant: dt.datetime
+) -> PersonneDuTour:
     # A hidden caller's address is not a phone number (it does not start with "+").
     telephone = adresse if canal in CANAUX_TELEPHONE and adresse.startswith("+") else None
     cle = _NOUVELLE_PERSONNE.cle_inseree(
@@ -183,6 +221,12 @@ def conversation_en_cours(
     ouverte = conversation_ouverte(connexion, personne_id)
     if ouverte is not None:
         return ouverte
+    return _nouvelle_conversation(connexion, personne_id, maintenant)
+
+
+def _nouvelle_conversation(
+    connexion: Connection, personne_id: int, maintenant: dt.datetime
+) -> ConversationDuTour:
     valeurs: dict[str, Any] = {
         "personne_id": personne_id,
         "etat": "{}",

@@ -23,7 +23,17 @@ from tests.web import client_de_test, poster_signe
 
 RACINE = Path(__file__).resolve().parent.parent
 TELEPHONE = "+33639980101"
-LUNDI_10H = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+def _lundi_a_venir() -> dt.datetime:
+    """A Monday, 10h in Paris, at least a day ahead: the import runs as a command, on the
+    real clock, and its SMS are due from then, so the sending must come after it."""
+    jour = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    jour += dt.timedelta(days=-jour.weekday() % 7)
+    return dt.datetime.combine(jour, dt.time(9, 0), tzinfo=dt.UTC)
+
+
+LUNDI_10H = _lundi_a_venir()
 ENTETE = "numero,aide,statut,telephone,date_naissance,nom,pieces_manquantes\n"
 
 
@@ -100,10 +110,10 @@ def test_sans_accord_pas_de_sms_et_la_nuit_il_attend(url_base: str, tmp_path: Pa
             session.commit()
         importer(url_base, tmp_path, "1111111,rsa,accorde,06 39 98 01 01,1980-01-01,A B,\n")
         importer(url_base, tmp_path, "2222222,css,accorde,06 39 98 01 01,1980-01-01,A B,\n")
-        nuit = dt.datetime(2026, 11, 30, 21, 30, tzinfo=dt.UTC)  # 22h30 in Paris
+        nuit = LUNDI_10H.replace(hour=21, minute=30)  # 22h30 in Paris (23h30 in summer)
         assert expedier(ctx.moteur_sql, expediteurs(ctx.parametres), nuit).reportes == 1
         assert faux.requetes == []
-        matin = dt.datetime(2026, 12, 1, 7, 1, tzinfo=dt.UTC)  # 8h01 in Paris
+        matin = LUNDI_10H + dt.timedelta(hours=22, minutes=1)  # 8h01 in Paris (9h01)
         assert expedier(ctx.moteur_sql, expediteurs(ctx.parametres), matin).envoyes == 1
         assert len(faux.requetes) == 1 and "santé solidaire" in faux.requetes[0]["Body"]
 

@@ -161,3 +161,48 @@ def test_seules_les_colonnes_changees_sont_ecrites(moteur_sql: Engine):
         assert ecrite is not None
         assert (ecrite.etat, ecrite.priorite, ecrite.version) == ('{"aide": "rsa"}', 2, 1)
         assert ecrite.motif_transfert == "urgence"
+
+
+def test_la_personne_et_sa_conversation_en_une_fois_comme_en_deux(moteur_sql: Engine):
+    """`personne_et_conversation` (one statement on SQLite) finds what the two lookups find:
+    the latest conversation that is not closed, with the state and the date as written,
+    and creates what is missing: the person, or a conversation after a closed one."""
+    with Session(moteur_sql) as session:
+        deux = Personne(canal="sms", adresse="+33600000011", telephone="+33600000011")
+        fermee = Personne(canal="whatsapp", adresse="+33600000012", desabonne=True)
+        session.add_all([deux, fermee])
+        session.flush()
+        assert deux.id is not None and fermee.id is not None
+        session.add(Conversation(personne_id=deux.id, etat='{"a": 1}'))
+        session.flush()
+        derniere = Conversation(personne_id=deux.id, etat='{"b": 2}', attente_depuis=INSTANT)
+        session.add_all([derniere, Conversation(personne_id=deux.id, transfert=CLOS)])
+        session.add(Conversation(personne_id=fermee.id, transfert=CLOS))
+        session.commit()
+        ids = (deux.id, fermee.id, derniere.id)
+    with moteur_sql.begin() as connexion:
+        personne, conversation = tour_sql.personne_et_conversation(
+            connexion, "sms", "+33600000011", INSTANT
+        )
+        assert (personne.id, personne.telephone, personne.desabonne) == (
+            ids[0],
+            "+33600000011",
+            False,
+        )
+        assert (conversation.id, conversation.etat) == (ids[2], '{"b": 2}')
+        assert conversation.attente_depuis == INSTANT
+        assert conversation.changements() == {}
+        assert tour_sql.conversation_ouverte(connexion, ids[0]) == conversation
+
+        personne, conversation = tour_sql.personne_et_conversation(
+            connexion, "whatsapp", "+33600000012", INSTANT
+        )
+        assert (personne.id, personne.desabonne) == (ids[1], True)
+        assert conversation.id not in ids and conversation.etat == "{}"
+
+        personne, conversation = tour_sql.personne_et_conversation(
+            connexion, "sms", "+33600000013", INSTANT
+        )
+        assert personne.telephone == "+33600000013"
+        assert tour_sql.personne_verrouillee(connexion, "sms", "+33600000013", INSTANT) == personne
+        assert tour_sql.conversation_ouverte(connexion, personne.id) == conversation
