@@ -23,3 +23,7 @@ class BaseIndisponible(RelaisErreur):
 
 class BaseEnRetard(RelaisErreur):
     """The database schema is older than the code: `relais base preparer` upgrades it."""
+
+
+class MigrationImpossible(RelaisErreur):
+    """A migration would leave the data inconsistent: it is rolled back."""

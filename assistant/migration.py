@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect
 from sqlalchemy.engine import Engine
 
-from assistant.erreurs import BaseEnRetard
+from assistant.erreurs import BaseEnRetard, MigrationImpossible
 
 DOSSIER_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -31,17 +33,59 @@ def version_actuelle(moteur_sql: Engine) -> str | None:
         return MigrationContext.configure(connexion).get_current_revision()
 
 
-def mettre_a_jour(moteur_sql: Engine) -> None:
-    """Creates the schema, or upgrades it to the current version; safe to run again."""
+def mettre_a_jour(moteur_sql: Engine, version: str = "head") -> None:
+    """Creates the schema, or upgrades it to the current version (or to `version`); safe to
+    run again."""
     if version_actuelle(moteur_sql) is None and "personne" in inspect(moteur_sql).get_table_names():
         raise BaseEnRetard(
             "Cette base a été créée sans migrations : sauvegardez-la puis recréez-la "
             "avec « relais base preparer »."
         )
+    _migrer(moteur_sql, lambda config: command.upgrade(config, version))
+
+
+def revenir_a(moteur_sql: Engine, version: str) -> None:
+    """For developers: takes the schema back to an older version (Alembic's downgrade)."""
+    _migrer(moteur_sql, lambda config: command.downgrade(config, version))
+
+
+def _migrer(moteur_sql: Engine, migration: Callable[[Config], None]) -> None:
     config = configuration()
-    with moteur_sql.begin() as connexion:
+    with (
+        moteur_sql.connect() as connexion,
+        _cles_etrangeres_verifiees_a_la_fin(connexion),
+        connexion.begin(),
+    ):
         config.attributes["connexion"] = connexion
-        command.upgrade(config, "head")
+        migration(config)
+        if connexion.dialect.name == "sqlite":
+            _verifier_les_cles_etrangeres(connexion)
+
+
+@contextmanager
+def _cles_etrangeres_verifiees_a_la_fin(connexion: Connection) -> Iterator[None]:
+    """SQLite changes a table's constraints by rebuilding it (copy, drop, rename): with
+    foreign keys enforced, dropping the old table fails on every row another one points
+    to. SQLite's documented procedure: foreign keys off, outside the transaction, for the
+    migration; then `foreign_key_check` before it commits."""
+    if connexion.dialect.name != "sqlite":
+        yield
+        return
+    brute = connexion.connection.driver_connection
+    assert brute is not None
+    brute.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        brute.execute("PRAGMA foreign_keys=ON")
+
+
+def _verifier_les_cles_etrangeres(connexion: Connection) -> None:
+    if violations := connexion.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+        tables = sorted({ligne[0] for ligne in violations})
+        raise MigrationImpossible(
+            f"Migration annulée : {len(violations)} référence(s) cassée(s) dans {tables}."
+        )
 
 
 def exiger_a_jour(moteur_sql: Engine) -> None:

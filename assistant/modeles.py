@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Table, UniqueConstraint
+from sqlalchemy import Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from assistant.transfert import BOT
@@ -62,7 +62,25 @@ class Conversation(SQLModel, table=True):
 class Message(SQLModel, table=True):
     """Every message in and out, with what was understood of those that came in."""
 
-    __table_args__ = (UniqueConstraint("canal", "id_externe"),)
+    # Partial indexes: replies have no provider id, incoming messages answer nothing, and
+    # an entry that no lookup needs is still a page written at every commit (a fifth of
+    # a SQLite commit's pages, benchmarks/cout_webhook.py).
+    __table_args__ = (
+        Index(
+            "uq_message_canal_id_externe",
+            "canal",
+            "id_externe",
+            unique=True,
+            sqlite_where=text("id_externe IS NOT NULL"),
+            postgresql_where=text("id_externe IS NOT NULL"),
+        ),
+        Index(
+            "ix_message_reponse_a",
+            "reponse_a",
+            sqlite_where=text("reponse_a IS NOT NULL"),
+            postgresql_where=text("reponse_a IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
@@ -73,7 +91,7 @@ class Message(SQLModel, table=True):
     # The provider's id (Twilio MessageSid, Telegram update_id): a replay is recognised by it.
     id_externe: str | None = Field(default=None, max_length=80)
     # For a reply: the incoming message it answers.
-    reponse_a: int | None = Field(default=None, foreign_key="message.id", index=True)
+    reponse_a: int | None = Field(default=None, foreign_key="message.id")
     intention: str | None = Field(default=None, max_length=40)
     aide: str | None = Field(default=None, max_length=40)
     confiance: float | None = None

@@ -206,3 +206,24 @@ def test_la_personne_et_sa_conversation_en_une_fois_comme_en_deux(moteur_sql: En
         assert personne.telephone == "+33600000013"
         assert tour_sql.personne_verrouillee(connexion, "sms", "+33600000013", INSTANT) == personne
         assert tour_sql.conversation_ouverte(connexion, personne.id) == conversation
+
+
+def test_un_rejeu_se_cherche_par_les_index_partiels():
+    """The replay lookups name the column of a partial index (`IS NOT NULL`): SQLite uses
+    the index only when the query implies its condition, else it reads the whole table."""
+    from sqlalchemy.dialects import sqlite
+
+    from assistant.base import creer_moteur_sql, preparer_schema
+
+    moteur = creer_moteur_sql("sqlite://")
+    preparer_schema(moteur)
+    brute = moteur.raw_connection().driver_connection
+    assert brute is not None
+    for instruction, parametres, index in (
+        (tour_sql._RECU, ("sms", "SM1"), "uq_message_canal_id_externe"),
+        (tour_sql._REPONSES, (1,), "ix_message_reponse_a"),
+    ):
+        sql = str(instruction.instruction.compile(dialect=sqlite.dialect()))
+        (plan,) = brute.execute("EXPLAIN QUERY PLAN " + sql, parametres).fetchall()
+        assert plan[3].startswith(f"SEARCH message USING INDEX {index} "), plan
+    moteur.dispose()
