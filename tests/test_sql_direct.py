@@ -227,3 +227,29 @@ def test_un_rejeu_se_cherche_par_les_index_partiels():
         (plan,) = brute.execute("EXPLAIN QUERY PLAN " + sql, parametres).fetchall()
         assert plan[3].startswith(f"SEARCH message USING INDEX {index} "), plan
     moteur.dispose()
+
+
+def test_une_date_s_ecrit_sur_sqlite_comme_l_ecrit_sqlalchemy():
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.dialects import sqlite
+    from sqlmodel.sql.sqltypes import UTCDateTime
+
+    from assistant.sql_direct import date_pour_sqlite
+
+    dialecte = sqlite.dialect()
+    sqlalchemy = UTCDateTime().dialect_impl(dialecte).bind_processor(dialecte)
+    assert sqlalchemy is not None
+    fuseaux = [dt.UTC, ZoneInfo("Europe/Paris"), ZoneInfo("America/Cayenne"),
+               dt.timezone(dt.timedelta(hours=5, minutes=30))]  # fmt: skip
+    for fuseau in fuseaux:
+        for instant in (INSTANT, INSTANT.replace(microsecond=0), dt.datetime(1901, 1, 1, 0, 0, 1),
+                        dt.datetime(2099, 12, 31, 23, 59, 59, 999999)):  # fmt: skip
+            date = instant.replace(tzinfo=fuseau)
+            # Twice: the second comes from the memory of the last date.
+            assert date_pour_sqlite(date) == sqlalchemy(date) == date_pour_sqlite(date)
+    assert date_pour_sqlite(None) is None
+    with pytest.raises(ValueError):
+        date_pour_sqlite(dt.datetime(2026, 3, 1, 9, 30))
+    with pytest.raises(ValueError):
+        sqlalchemy(dt.datetime(2026, 3, 1, 9, 30))
