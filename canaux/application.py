@@ -93,7 +93,9 @@ def creer_application(
         diffusion.arreter()
         expedition.arreter()
 
-    application = FastAPI(title="Relais", docs_url=None, redoc_url=None, lifespan=cycle_de_vie)
+    application = FastAPI(
+        title="Relais", docs_url=None, redoc_url=None, openapi_url=None, lifespan=cycle_de_vie
+    )
     application.state.relais = Contexte(
         parametres=parametres,
         moteur_sql=moteur_sql,
@@ -104,7 +106,7 @@ def creer_application(
     )
     # Routes are matched in order: the channels' webhooks, the busiest, come first.
     if "sms" in parametres.canaux_actifs:
-        application.include_router(sms.routeur)
+        sms.monter(application)
     if "telegram" in parametres.canaux_actifs:
         application.include_router(telegram.routeur)
     if "voix" in parametres.canaux_actifs:
