@@ -31,6 +31,9 @@ from canaux.twilio_envoi import ExpediteurTwilio
 journal = logging.getLogger("relais.application")
 
 
+SEUIL_JEUNES = 10_000  # new objects between two young collections (Python: 700)
+
+
 def expediteurs(parametres: Parametres) -> dict[str, Expediteur]:
     """Who sends outbound messages, per channel, from the settings."""
     resultat: dict[str, Expediteur] = {}
@@ -87,7 +90,13 @@ def creer_application(
         # gc.collect() first: it cost 0.2 s at every start of a test application, and the
         # little garbage frozen with the rest goes back to the collector at `unfreeze`.
         gc.freeze()
+        # Python's young collection, at 700 new objects, ran every twelve requests, set off
+        # by the requests in flight, which are all alive: 7 µs a request of scanning for
+        # nothing (benchmarks/cout_webhook.py). Garbage cycles wait for 10,000 instead.
+        seuils = gc.get_threshold()
+        gc.set_threshold(SEUIL_JEUNES, *seuils[1:])
         yield
+        gc.set_threshold(*seuils)
         gc.unfreeze()
         points_de_controle.arreter()
         diffusion.arreter()

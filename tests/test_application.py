@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from assistant.config import lire_parametres
 from assistant.erreurs import ConfigurationInvalide
-from canaux.application import creer_application
+from canaux.application import SEUIL_JEUNES, creer_application
 from tests.web import client_de_test, parametres_de_test, poster_signe
 
 
@@ -33,12 +33,16 @@ def test_sante_503_quand_la_base_est_injoignable():
 
 def test_ce_qui_est_construit_au_demarrage_echappe_au_ramasse_miettes(tmp_path):
     """Built once for the process's life, it is kept out of full collections while the
-    application runs, and handed back to the collector when it stops."""
+    application runs, and handed back to the collector when it stops; young collections
+    are rarer meanwhile."""
 
+    avant = gc.get_threshold()
     with client_de_test(f"sqlite:///{tmp_path / 'g.db'}") as client:
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold()[0] == SEUIL_JEUNES != avant[0]
         assert client.get("/sante").status_code == 200
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == avant
 
 
 def test_metriques_comptent_messages_intentions_segments(tmp_path):
