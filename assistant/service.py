@@ -198,14 +198,19 @@ class ServiceDialogue:
             return Tour(None, reponse, self.rendre(reponse, entrant.canal), en_panne=True)
 
     def traiter(self, entrant: Entrant) -> Tour:
-        # A replay that raced this turn is then answered with the reply already given.
+        # The first try does not look for a replay: the unique provider id refuses one when
+        # its message is stored, and the transaction is rolled back whole. The tries after
+        # a conflict look first, and answer a replay with the reply already given. One
+        # round trip less for every other turn (PostgreSQL: 10 -> 9 a turn).
+        essais = iter((False,))
         return en_reprenant_les_conflits(
-            lambda: self._tour(entrant), (IntegrityError, OperationalError)
+            lambda: self._tour(entrant, chercher_le_rejeu=next(essais, True)),
+            (IntegrityError, OperationalError),
         )
 
-    def _tour(self, entrant: Entrant) -> Tour:
+    def _tour(self, entrant: Entrant, chercher_le_rejeu: bool) -> Tour:
         with self.moteur_sql.begin() as connexion:
-            tour = self._tour_dans(connexion, entrant)
+            tour = self._tour_dans(connexion, entrant, chercher_le_rejeu=chercher_le_rejeu)
         self._journaliser(entrant, tour)
         return tour
 
