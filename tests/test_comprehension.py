@@ -70,6 +70,7 @@ URGENCES_14 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-14.jsonl"
 # threat by message, someone trapped) and 45 close to it. First reading: urgence recall
 # 76.4 % (74.6 % with this morning's code), precision 95.5 %; intent 78.0 %.
 URGENCES_15 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-15.jsonl"
+URGENCES_18 = Path(__file__).parent / "donnees" / "nlu-urgences-blind-18.jsonl"
 # Blind, general: disabled people and carers, people leaving prison or hospital, young
 # people, limited French, fragments answering a question; 200 messages. First reading:
 # intent 91.0 %, aid 98.5 %, urgence recall 90.0 %, precision 90.0 %.
@@ -100,6 +101,7 @@ MAISON_16 = Path(__file__).parent / "donnees" / "nlu-maison-16.jsonl"
 # Blind, general, 150 messages: voice dictation, very short messages, letters. First
 # reading: intent 96.0 %, aid 95.3 % (the same with this morning's code).
 MAISON_17 = Path(__file__).parent / "donnees" / "nlu-maison-17.jsonl"
+MAISON_18 = Path(__file__).parent / "donnees" / "nlu-maison-18.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -426,6 +428,7 @@ OBJECTIFS = [
     (MAISON_15, 200, 0.94, 0.97, 1.0, 0.95),
     (MAISON_16, 200, 0.92, 0.96, 1.0, 0.95),
     (MAISON_17, 150, 0.95, 0.97, 1.0, 0.95),
+    (MAISON_18, 200, 0.92, 0.96, 1.0, 0.95),
     (URGENCES, 120, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_2, 80, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_3, 110, 0.0, 0.0, 1.0, 0.95),
@@ -441,6 +444,7 @@ OBJECTIFS = [
     (URGENCES_13, 110, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_14, 110, 0.0, 0.0, 1.0, 0.95),
     (URGENCES_15, 100, 0.0, 0.0, 1.0, 0.95),
+    (URGENCES_18, 100, 0.0, 0.0, 1.0, 0.95),
 ]
 
 
@@ -715,6 +719,13 @@ def test_cas_difficiles(
 # one family of French for each rule added after the blind distress sets 3 to 5.
 DECRITES_SANS_LES_NOMMER = [
     ("le mieux c'est que demain je ne serai plus là, adieu", "suicide"),
+    # After the blind sets 18: a time left, self-harm, a child beaten, someone followed.
+    ("dans 20 minutes je serai plus là", "suicide"),
+    ("je serai plus là demain matin, j'ai tout organisé", "suicide"),
+    ("je me taillade les poignets depuis des semaines et ce soir c'est pire", "suicide"),
+    ("mon beau-père et ma mère me frappent, j'ai 14 ans", "enfant"),
+    ("un type suit mon fils depuis l'arrêt de bus", "enfant"),
+    ("deux hommes me suivent depuis le métro", "violence"),
     ("jai ecrit des lettres pour ma famille, elles sont sur le buffet", "suicide"),
     ("c'est decidé j'en finis cette nuit", "suicide"),
     ("les cachets sont devant moi je vais tous les prendre", "suicide"),
@@ -1010,6 +1021,15 @@ def test_situation_selon_le_contexte(
         "un film d'horreur où la fille est séquestrée, trop flippant mdr",
         "la facture de la caf, je vais faire une crise cardiaque, c'est une erreur ?",
         "grâce à vous on a dormi au foyer hier, merci beaucoup",
+        # Said not to be in danger, a film's title, fed up with messages, a shelter found
+        # weeks ago, a night call that is over, a threat of bailiffs.
+        "je suis pas en danger, c'est juste pour la prime d'activité",
+        "on regarde le film Au secours j'ai 30 ans ce soir",
+        "au secours arrêtez de m'envoyer des messages",
+        "il y a trois semaines le 115 m'a trouvé un foyer, maintenant je voudrais l'apl",
+        "hier soir j'ai appelé les pompiers pour une fuite, maintenant c'est réglé, le chèque "
+        "énergie c'est pour qui ?",
+        "le propriétaire me menace d'huissier, le fsl peut m'aider ?",
     ],
 )
 def test_pas_urgence_malgre_des_mots_proches(comprehenseur: Comprehenseur, texte: str) -> None:
