@@ -24,7 +24,6 @@ from assistant import tour_sql
 from assistant.base import VerrouOccupe, sans_attendre
 from assistant.confidentialite import empreinte
 from assistant.conversations import en_reprenant_les_conflits
-from assistant.diffusion import signaler
 from assistant.entites import extraire_entites
 from assistant.etat import EtatDialogue
 from assistant.faits import DossierVu, Faits
@@ -321,7 +320,6 @@ class ServiceDialogue:
             conversation.etat = nouvel_etat.vers_json()
         conversation.version += 1
         tour_sql.sauver_conversation(connexion, conversation, maintenant)
-        signaler(connexion, conversation.id)
         if personne.desabonne != desabonne_avant:
             tour_sql.sauver_desabonnement(connexion, personne)
         return Tour(conversation.id, reponse, sorties)
@@ -403,7 +401,6 @@ class ServiceDialogue:
             tour_sql.enregistrer_messages(connexion, recu, [])
             conversation.version += 1
             tour_sql.sauver_conversation(connexion, conversation, self.horloge())
-            signaler(connexion, conversation.id)
 
     def lier_telephone(self, canal: str, adresse: str, telephone: str) -> None:
         """A phone number proven to belong to this address (e.g. a Telegram contact of one's
