@@ -199,8 +199,8 @@ class ServiceDialogue:
     def traiter(self, entrant: Entrant) -> Tour:
         # The first try does not look for a replay: the unique provider id refuses one when
         # its message is stored, and the transaction is rolled back whole. The tries after
-        # a conflict look first, and answer a replay with the reply already given. One
-        # round trip less for every other turn (PostgreSQL: 10 -> 9 a turn).
+        # a conflict look first, and answer a replay with the reply already given: one
+        # round trip less for every other turn on PostgreSQL.
         essais = iter((False,))
         return en_reprenant_les_conflits(
             lambda: self._tour(entrant, chercher_le_rejeu=next(essais, True)),
