@@ -137,6 +137,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from assistant.migration import exiger_a_jour
+    from canaux import protocole_http
     from canaux.application import creer_application
 
     # Built once here so that a bad setting stops start-up with its sentence, in any case.
@@ -151,6 +152,7 @@ def serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
+            http=protocole_http.CHEMIN,
             log_level="warning",
             timeout_graceful_shutdown=ARRET_EN_DOUCEUR,
         )
@@ -159,6 +161,7 @@ def serve(args: argparse.Namespace) -> int:
             application,
             host=args.host,
             port=args.port,
+            http=protocole_http.H11SansDelai,
             log_level="warning",
             timeout_graceful_shutdown=ARRET_EN_DOUCEUR,
         )
