@@ -383,10 +383,9 @@ class ServiceDialogue:
                 connexion, garde.canal, garde.id_externe
             ):
                 return
-            personne = tour_sql.personne_verrouillee(
+            personne, conversation = tour_sql.personne_et_conversation(
                 connexion, garde.canal, garde.adresse, maintenant
             )
-            conversation = tour_sql.conversation_en_cours(connexion, personne.id, maintenant)
             etat = EtatDialogue.depuis_json(conversation.etat)
             reponse = self.moteur.decider(
                 etat, MessageEntrant(garde.texte, None, garde.pieces_jointes), maintenant
